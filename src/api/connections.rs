@@ -1,0 +1,281 @@
+//! The connection types of the schema, one pair per node type: `XConnection` for lists of
+//! nodes, `XRelationConnection` for traversals, whose edges carry the relation's attributes.
+
+use async_graphql::{Context, Object, Result};
+use petgraph::Direction;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+
+use super::graph;
+use super::page::{Page, PageArgs, PageInfo, paginate};
+use super::types::*;
+use super::values::{
+    Citation, ContributionKind, Money, Period, Qualifier, RelationType, citations,
+};
+use crate::graph::KnowledgeGraph;
+use crate::model;
+
+/// Builds the API object for a node index (the index is trusted to be of the right kind).
+pub trait FromIndex {
+    fn from_index(g: &KnowledgeGraph, ix: NodeIndex) -> Self;
+}
+
+/// One page of nodes.
+pub fn node_page(
+    g: &KnowledgeGraph,
+    nodes: Vec<NodeIndex>,
+    args: &PageArgs,
+) -> Result<Page<NodeIndex>> {
+    paginate(nodes, |ix| g.entity(*ix).global_id(), args)
+}
+
+/// One page of the relations of `kind` at `node` in `dir`, optionally only to `other` kinds.
+pub fn relation_page(
+    g: &KnowledgeGraph,
+    node: NodeIndex,
+    kind: Option<model::RelationType>,
+    dirs: &[Direction],
+    other: &[model::EntityKind],
+    args: &PageArgs,
+) -> Result<Page<(EdgeIndex, NodeIndex)>> {
+    let mut rels = Vec::new();
+    for dir in dirs {
+        rels.extend(
+            g.relations(node, kind, *dir)
+                .into_iter()
+                .filter(|(_, n)| other.is_empty() || other.contains(&g.entity(*n).kind())),
+        );
+    }
+    paginate(
+        rels,
+        |(e, n)| format!("{}#{}", g.entity(*n).global_id(), e.index()),
+        args,
+    )
+}
+
+/// The attributes of a relation, shared by every relation edge type.
+pub struct RelationFields(pub EdgeIndex);
+
+impl RelationFields {
+    fn rel<'a>(&self, ctx: &Context<'a>) -> &'a model::Relation {
+        graph(ctx).edge(self.0)
+    }
+}
+
+macro_rules! node_connection {
+    ($node:ident, $conn:ident, $edge:ident, $what:literal) => {
+        #[doc = concat!("A page of ", $what, ".")]
+        pub struct $conn(pub Page<NodeIndex>);
+
+        #[Object]
+        impl $conn {
+            async fn edges(&self, ctx: &Context<'_>) -> Vec<$edge> {
+                let g = graph(ctx);
+                self.0
+                    .items
+                    .iter()
+                    .map(|(c, ix)| $edge {
+                        cursor: c.clone(),
+                        node: $node::from_index(g, *ix),
+                    })
+                    .collect()
+            }
+
+            async fn nodes(&self, ctx: &Context<'_>) -> Vec<$node> {
+                let g = graph(ctx);
+                self.0
+                    .items
+                    .iter()
+                    .map(|(_, ix)| $node::from_index(g, *ix))
+                    .collect()
+            }
+
+            async fn page_info(&self) -> &PageInfo {
+                &self.0.info
+            }
+
+            /// The number of items in the whole list, across all pages.
+            async fn total_count(&self) -> usize {
+                self.0.total
+            }
+        }
+
+        #[doc = concat!("One of ", $what, " with its cursor.")]
+        pub struct $edge {
+            cursor: String,
+            node: $node,
+        }
+
+        #[Object]
+        impl $edge {
+            async fn cursor(&self) -> &str {
+                &self.cursor
+            }
+
+            async fn node(&self) -> &$node {
+                &self.node
+            }
+        }
+    };
+}
+
+macro_rules! relation_connection {
+    ($node:ident, $rconn:ident, $redge:ident, $what:literal) => {
+        #[doc = concat!("A page of relations to ", $what, ".")]
+        pub struct $rconn(pub Page<(EdgeIndex, NodeIndex)>);
+
+        #[Object]
+        impl $rconn {
+            async fn edges(&self, ctx: &Context<'_>) -> Vec<$redge> {
+                let g = graph(ctx);
+                self.0
+                    .items
+                    .iter()
+                    .map(|(c, (e, ix))| $redge {
+                        cursor: c.clone(),
+                        node: $node::from_index(g, *ix),
+                        relation: RelationFields(*e),
+                    })
+                    .collect()
+            }
+
+            async fn nodes(&self, ctx: &Context<'_>) -> Vec<$node> {
+                let g = graph(ctx);
+                self.0
+                    .items
+                    .iter()
+                    .map(|(_, (_, ix))| $node::from_index(g, *ix))
+                    .collect()
+            }
+
+            async fn page_info(&self) -> &PageInfo {
+                &self.0.info
+            }
+
+            /// The number of relations in the whole list, across all pages.
+            async fn total_count(&self) -> usize {
+                self.0.total
+            }
+        }
+
+        #[doc = concat!("A relation to one of ", $what, ", with the relation's attributes.")]
+        pub struct $redge {
+            cursor: String,
+            node: $node,
+            relation: RelationFields,
+        }
+
+        #[Object]
+        impl $redge {
+            async fn cursor(&self) -> &str {
+                &self.cursor
+            }
+
+            /// The entity at the other end of the relation.
+            async fn node(&self) -> &$node {
+                &self.node
+            }
+
+            /// The type of the relation.
+            #[graphql(name = "type")]
+            async fn relation_type(&self, ctx: &Context<'_>) -> RelationType {
+                self.relation.rel(ctx).kind.into()
+            }
+
+            /// The role stated by the source ("partner country", "for Japan component").
+            async fn role<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+                self.relation.rel(ctx).role.as_deref()
+            }
+
+            /// For funding: the kind of contribution.
+            async fn contribution(&self, ctx: &Context<'_>) -> Option<ContributionKind> {
+                self.relation.rel(ctx).contribution.map(Into::into)
+            }
+
+            /// For funding: the amount, when the source states it.
+            async fn amount(&self, ctx: &Context<'_>) -> Option<Money> {
+                self.relation.rel(ctx).amount.map(|a| a.money.into())
+            }
+
+            /// How the source words the amount ("more than US$ 43.5 million" is MORE_THAN).
+            async fn amount_qualifier(&self, ctx: &Context<'_>) -> Option<Qualifier> {
+                self.relation.rel(ctx).amount.map(|a| a.qualifier.into())
+            }
+
+            async fn period(&self, ctx: &Context<'_>) -> Option<Period> {
+                self.relation.rel(ctx).period.clone().map(Period)
+            }
+
+            /// What a reader needs to weigh the relation, e.g. that the funder is inferred.
+            async fn note<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+                self.relation.rel(ctx).note.as_deref()
+            }
+
+            /// The quotes that ground this relation.
+            async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
+                citations(&self.relation.rel(ctx).cite)
+            }
+        }
+    };
+}
+
+relation_connection!(
+    Node,
+    NodeRelationConnection,
+    NodeRelationEdge,
+    "entities of any kind"
+);
+node_connection!(
+    Organization,
+    OrganizationConnection,
+    OrganizationEdge,
+    "organisations"
+);
+relation_connection!(
+    Organization,
+    OrganizationRelationConnection,
+    OrganizationRelationEdge,
+    "organisations"
+);
+node_connection!(
+    Programme,
+    ProgrammeConnection,
+    ProgrammeEdge,
+    "programmes and funds"
+);
+relation_connection!(
+    Programme,
+    ProgrammeRelationConnection,
+    ProgrammeRelationEdge,
+    "programmes and funds"
+);
+node_connection!(Project, ProjectConnection, ProjectEdge, "projects");
+relation_connection!(
+    Project,
+    ProjectRelationConnection,
+    ProjectRelationEdge,
+    "projects"
+);
+node_connection!(Country, CountryConnection, CountryEdge, "countries");
+relation_connection!(
+    Country,
+    CountryRelationConnection,
+    CountryRelationEdge,
+    "countries"
+);
+node_connection!(Region, RegionConnection, RegionEdge, "regions");
+relation_connection!(
+    Region,
+    RegionRelationConnection,
+    RegionRelationEdge,
+    "regions"
+);
+node_connection!(Theme, ThemeConnection, ThemeEdge, "themes");
+relation_connection!(Theme, ThemeRelationConnection, ThemeRelationEdge, "themes");
+node_connection!(Outcome, OutcomeConnection, OutcomeEdge, "outcomes");
+relation_connection!(
+    Outcome,
+    OutcomeRelationConnection,
+    OutcomeRelationEdge,
+    "outcomes"
+);
+node_connection!(Source, SourceConnection, SourceEdge, "sources");

@@ -1,0 +1,365 @@
+//! `where` filters and `orderBy` for the root collections.
+
+use async_graphql::{Enum, InputObject, Result};
+use petgraph::graph::NodeIndex;
+use std::collections::HashSet;
+
+use super::error::invalid;
+use super::values::{OrgKind, OutcomeStatus, ProgrammeKind, ProjectStatus};
+use crate::graph::{Entity, Incoming, KnowledgeGraph, Outgoing, normalize};
+use crate::model::{self, Day, EntityKind as EK, PartialDate, RelationType as RT};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum OrderDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// A date range; bounds are partial dates (`2021`, `2021-07`, `FY2021`, `2021-07-15`).
+/// `from` counts from the first day it can mean, `to` up to the last.
+#[derive(InputObject, Default)]
+pub struct DateRange {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl DateRange {
+    fn bounds(&self) -> Result<(Option<Day>, Option<Day>)> {
+        let parse = |name: &str, s: &Option<String>| -> Result<Option<PartialDate>> {
+            s.as_deref()
+                .map(|s| PartialDate::parse(s).map_err(|e| invalid(format!("`{name}`: {e}"))))
+                .transpose()
+        };
+        let from = parse("from", &self.from)?.map(|d| d.earliest());
+        let to = parse("to", &self.to)?.map(|d| d.latest());
+        Ok((from, to))
+    }
+}
+
+/// Resolves a global id argument to a node of one of `kinds`.
+pub fn resolve(g: &KnowledgeGraph, arg: &str, gid: &str, kinds: &[EK]) -> Result<NodeIndex> {
+    let ix = super::parse_global_id(g, gid)?
+        .ok_or_else(|| invalid(format!("`{arg}`: no entity has the id `{gid}`")))?;
+    let kind = g.entity(ix).kind();
+    if kinds.contains(&kind) {
+        Ok(ix)
+    } else {
+        let names: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+        Err(invalid(format!(
+            "`{arg}` must be the id of a {}, `{gid}` is a {}",
+            names.join(" or "),
+            kind.code()
+        )))
+    }
+}
+
+fn country_ix(g: &KnowledgeGraph, code: &str) -> Result<NodeIndex> {
+    g.by_id(code)
+        .filter(|ix| g.entity(*ix).kind() == EK::Country)
+        .ok_or_else(|| {
+            invalid(format!(
+                "`country`: `{code}` is not a country of this graph; use an ISO 3166-1 alpha-2 \
+                 code such as \"KH\""
+            ))
+        })
+}
+
+fn text_filter(g: &KnowledgeGraph, list: &mut Vec<NodeIndex>, text: &Option<String>) {
+    if let Some(t) = text {
+        list.retain(|ix| g.matches_text(*ix, t));
+    }
+}
+
+fn related_to(g: &KnowledgeGraph, target: NodeIndex, kind: RT) -> HashSet<NodeIndex> {
+    g.neighbors(target, kind, Incoming).into_iter().collect()
+}
+
+/// Filters for `organizations`.
+#[derive(InputObject, Default)]
+pub struct OrganizationWhere {
+    /// Only these kinds.
+    pub kind: Option<Vec<OrgKind>>,
+    /// Organisations of this country (ISO alpha-2), or working in it.
+    pub country: Option<String>,
+    /// Organisations that fund this entity (global id) directly.
+    pub funds: Option<String>,
+    /// Words or word prefixes in the name, acronym, aliases or description; case and
+    /// accents are ignored.
+    pub text: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum OrganizationOrderField {
+    #[default]
+    Name,
+    Kind,
+}
+
+#[derive(InputObject, Default)]
+pub struct OrganizationOrder {
+    pub field: OrganizationOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+pub fn organizations(
+    g: &KnowledgeGraph,
+    w: &OrganizationWhere,
+    order: &OrganizationOrder,
+) -> Result<Vec<NodeIndex>> {
+    let mut list = g.nodes_of(EK::Organization).to_vec();
+    if let Some(kinds) = &w.kind {
+        let kinds: Vec<model::OrgKind> = kinds.iter().map(|k| (*k).into()).collect();
+        list.retain(
+            |ix| matches!(g.entity(*ix), Entity::Organization(o) if kinds.contains(&o.kind)),
+        );
+    }
+    if let Some(code) = &w.country {
+        let c = country_ix(g, code)?;
+        let working_in = related_to(g, c, RT::InCountry);
+        list.retain(|ix| {
+            working_in.contains(ix)
+                || matches!(g.entity(*ix), Entity::Organization(o) if o.country.as_deref() == Some(code.as_str()))
+        });
+    }
+    if let Some(target) = &w.funds {
+        let t = resolve(
+            g,
+            "funds",
+            target,
+            &[EK::Project, EK::Programme, EK::Organization],
+        )?;
+        let funders = related_to(g, t, RT::Funds);
+        list.retain(|ix| funders.contains(ix));
+    }
+    text_filter(g, &mut list, &w.text);
+    if order.field == OrganizationOrderField::Kind {
+        list.sort_by_key(|ix| match g.entity(*ix) {
+            Entity::Organization(o) => o.kind,
+            _ => model::OrgKind::Other,
+        });
+    }
+    if order.direction == OrderDirection::Desc {
+        list.reverse();
+    }
+    Ok(list)
+}
+
+/// Filters for `programmes`.
+#[derive(InputObject, Default)]
+pub struct ProgrammeWhere {
+    pub kind: Option<Vec<ProgrammeKind>>,
+    /// Programmes funded directly by this organisation or programme (global id).
+    pub funder: Option<String>,
+    pub text: Option<String>,
+}
+
+pub fn programmes(
+    g: &KnowledgeGraph,
+    w: &ProgrammeWhere,
+    direction: OrderDirection,
+) -> Result<Vec<NodeIndex>> {
+    let mut list = g.nodes_of(EK::Programme).to_vec();
+    if let Some(kinds) = &w.kind {
+        let kinds: Vec<model::ProgrammeKind> = kinds.iter().map(|k| (*k).into()).collect();
+        list.retain(|ix| matches!(g.entity(*ix), Entity::Programme(p) if kinds.contains(&p.kind)));
+    }
+    if let Some(f) = &w.funder {
+        let f = resolve(g, "funder", f, &[EK::Organization, EK::Programme])?;
+        let funded: HashSet<NodeIndex> = g.neighbors(f, RT::Funds, Outgoing).into_iter().collect();
+        list.retain(|ix| funded.contains(ix));
+    }
+    text_filter(g, &mut list, &w.text);
+    if direction == OrderDirection::Desc {
+        list.reverse();
+    }
+    Ok(list)
+}
+
+/// Filters for `projects`.
+#[derive(InputObject, Default)]
+pub struct ProjectWhere {
+    pub status: Option<Vec<ProjectStatus>>,
+    /// Projects in this country (ISO alpha-2), in any role.
+    pub country: Option<String>,
+    /// Projects with this theme (global id, e.g. "theme:osh").
+    pub theme: Option<String>,
+    /// Projects funded by this organisation or programme (global id), directly or through
+    /// the programmes and funds it funds.
+    pub funder: Option<String>,
+    /// Projects that are part of this programme (global id).
+    pub programme: Option<String>,
+    /// Projects active at some time in this range: their period overlaps it (an unknown end
+    /// is open), or, when the sources give no period, they report outcomes in it.
+    pub active: Option<DateRange>,
+    pub text: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum ProjectOrderField {
+    #[default]
+    Title,
+    /// By the earliest day the start can mean; projects without a start come last.
+    Start,
+}
+
+#[derive(InputObject, Default)]
+pub struct ProjectOrder {
+    pub field: ProjectOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+fn project(g: &KnowledgeGraph, ix: NodeIndex) -> Option<&model::Project> {
+    match g.entity(ix) {
+        Entity::Project(p) => Some(p),
+        _ => None,
+    }
+}
+
+pub fn projects(
+    g: &KnowledgeGraph,
+    w: &ProjectWhere,
+    order: &ProjectOrder,
+) -> Result<Vec<NodeIndex>> {
+    let mut list = g.nodes_of(EK::Project).to_vec();
+    if let Some(statuses) = &w.status {
+        let s: Vec<model::ProjectStatus> = statuses.iter().map(|k| (*k).into()).collect();
+        list.retain(|ix| project(g, *ix).is_some_and(|p| s.contains(&p.status)));
+    }
+    if let Some(code) = &w.country {
+        let in_country = related_to(g, country_ix(g, code)?, RT::InCountry);
+        list.retain(|ix| in_country.contains(ix));
+    }
+    if let Some(theme) = &w.theme {
+        let with_theme = related_to(g, resolve(g, "theme", theme, &[EK::Theme])?, RT::HasTheme);
+        list.retain(|ix| with_theme.contains(ix));
+    }
+    if let Some(f) = &w.funder {
+        let f = resolve(g, "funder", f, &[EK::Organization, EK::Programme])?;
+        let funded: HashSet<NodeIndex> = g
+            .funded_projects(f, true)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        list.retain(|ix| funded.contains(ix));
+    }
+    if let Some(p) = &w.programme {
+        let members = related_to(g, resolve(g, "programme", p, &[EK::Programme])?, RT::PartOf);
+        list.retain(|ix| members.contains(ix));
+    }
+    if let Some(range) = &w.active {
+        let (from, to) = range.bounds()?;
+        list.retain(|ix| project_active(g, *ix, from, to));
+    }
+    text_filter(g, &mut list, &w.text);
+    if order.field == ProjectOrderField::Start {
+        list.sort_by_key(|ix| {
+            let start = project(g, *ix).and_then(|p| p.period.as_ref()?.start);
+            (start.is_none(), start.map(|s| s.earliest()))
+        });
+    }
+    if order.direction == OrderDirection::Desc {
+        list.reverse();
+    }
+    Ok(list)
+}
+
+fn project_active(g: &KnowledgeGraph, ix: NodeIndex, from: Option<Day>, to: Option<Day>) -> bool {
+    match project(g, ix).and_then(|p| p.period.as_ref()) {
+        Some(period) => period.overlaps(from, to),
+        None => g.neighbors(ix, RT::Reports, Outgoing).into_iter().any(|o| {
+            matches!(g.entity(o), Entity::Outcome(o) if o.period.as_ref().is_some_and(|p| p.overlaps(from, to)))
+        }),
+    }
+}
+
+/// Filters for `countries`.
+#[derive(InputObject, Default)]
+pub struct CountryWhere {
+    /// Countries of this region (global id, e.g. "region:south-asia").
+    pub region: Option<String>,
+    pub text: Option<String>,
+}
+
+pub fn countries(g: &KnowledgeGraph, w: &CountryWhere) -> Result<Vec<NodeIndex>> {
+    let mut list = g.nodes_of(EK::Country).to_vec();
+    if let Some(r) = &w.region {
+        let r = resolve(g, "region", r, &[EK::Region])?;
+        let members: HashSet<NodeIndex> =
+            g.neighbors(r, RT::Includes, Outgoing).into_iter().collect();
+        list.retain(|ix| members.contains(ix));
+    }
+    text_filter(g, &mut list, &w.text);
+    Ok(list)
+}
+
+/// Filters for `outcomes`.
+#[derive(InputObject, Default)]
+pub struct OutcomeWhere {
+    /// Only this metric (`people_trained`).
+    pub metric: Option<String>,
+    /// Only figures for this country (ISO alpha-2).
+    pub country: Option<String>,
+    /// Only figures about this entity (global id).
+    pub subject: Option<String>,
+    pub status: Option<Vec<OutcomeStatus>>,
+    pub text: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum OutcomeOrderField {
+    #[default]
+    Label,
+    Metric,
+    Value,
+}
+
+#[derive(InputObject, Default)]
+pub struct OutcomeOrder {
+    pub field: OutcomeOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+fn outcome(g: &KnowledgeGraph, ix: NodeIndex) -> &model::Outcome {
+    match g.entity(ix) {
+        Entity::Outcome(o) => o,
+        other => unreachable!("{} is not an outcome", other.id()),
+    }
+}
+
+pub fn outcomes(
+    g: &KnowledgeGraph,
+    w: &OutcomeWhere,
+    order: &OutcomeOrder,
+) -> Result<Vec<NodeIndex>> {
+    let mut list = g.nodes_of(EK::Outcome).to_vec();
+    if let Some(m) = &w.metric {
+        list.retain(|ix| outcome(g, *ix).metric == *m);
+    }
+    if let Some(code) = &w.country {
+        country_ix(g, code)?;
+        list.retain(|ix| outcome(g, *ix).country.as_deref() == Some(code.as_str()));
+    }
+    if let Some(s) = &w.subject {
+        let s = resolve(g, "subject", s, RT::Reports.endpoints().0)?;
+        let id = g.entity(s).id();
+        list.retain(|ix| outcome(g, *ix).subject == id);
+    }
+    if let Some(statuses) = &w.status {
+        let s: Vec<model::OutcomeStatus> = statuses.iter().map(|k| (*k).into()).collect();
+        list.retain(|ix| s.contains(&outcome(g, *ix).status));
+    }
+    text_filter(g, &mut list, &w.text);
+    match order.field {
+        OutcomeOrderField::Label => {}
+        OutcomeOrderField::Metric => list.sort_by_key(|ix| normalize(&outcome(g, *ix).metric)),
+        OutcomeOrderField::Value => list.sort_by_key(|ix| outcome(g, *ix).value),
+    }
+    if order.direction == OrderDirection::Desc {
+        list.reverse();
+    }
+    Ok(list)
+}

@@ -1,0 +1,288 @@
+//! The in-memory knowledge graph: a petgraph `DiGraph` of entities and typed, attributed
+//! relations, plus the indexes queries need (by id, by kind, text search).
+//!
+//! *Architecture Invariant*: the graph is immutable once built and knows nothing about
+//! GraphQL or HTTP; a new data set means a new graph.
+
+mod search;
+
+use std::collections::HashMap;
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::model::*;
+
+pub use petgraph::Direction::{Incoming, Outgoing};
+pub use search::{SearchHit, normalize};
+
+/// An entity of the graph.
+#[derive(Debug, Clone)]
+pub enum Entity {
+    Source(Source),
+    Organization(Organization),
+    Programme(Programme),
+    Project(Project),
+    Country(Country),
+    Region(Region),
+    Theme(Theme),
+    Outcome(Outcome),
+}
+
+impl Entity {
+    pub fn kind(&self) -> EntityKind {
+        match self {
+            Entity::Source(_) => EntityKind::Source,
+            Entity::Organization(_) => EntityKind::Organization,
+            Entity::Programme(_) => EntityKind::Programme,
+            Entity::Project(_) => EntityKind::Project,
+            Entity::Country(_) => EntityKind::Country,
+            Entity::Region(_) => EntityKind::Region,
+            Entity::Theme(_) => EntityKind::Theme,
+            Entity::Outcome(_) => EntityKind::Outcome,
+        }
+    }
+
+    /// The id within the data set (a slug, or a country code).
+    pub fn id(&self) -> &str {
+        match self {
+            Entity::Source(e) => &e.id,
+            Entity::Organization(e) => &e.id,
+            Entity::Programme(e) => &e.id,
+            Entity::Project(e) => &e.id,
+            Entity::Country(e) => &e.code,
+            Entity::Region(e) => &e.id,
+            Entity::Theme(e) => &e.id,
+            Entity::Outcome(e) => &e.id,
+        }
+    }
+
+    /// The human-readable name: a title, a name, or an outcome's label.
+    pub fn label(&self) -> &str {
+        match self {
+            Entity::Source(e) => &e.title,
+            Entity::Organization(e) => &e.name,
+            Entity::Programme(e) => &e.name,
+            Entity::Project(e) => &e.title,
+            Entity::Country(e) => &e.name,
+            Entity::Region(e) => &e.name,
+            Entity::Theme(e) => &e.name,
+            Entity::Outcome(e) => &e.label,
+        }
+    }
+
+    /// The citations grounding this entity (sources cite nothing).
+    pub fn citations(&self) -> &[Citation] {
+        match self {
+            Entity::Source(_) => &[],
+            Entity::Organization(e) => &e.cite,
+            Entity::Programme(e) => &e.cite,
+            Entity::Project(e) => &e.cite,
+            Entity::Country(e) => &e.cite,
+            Entity::Region(e) => &e.cite,
+            Entity::Theme(e) => &e.cite,
+            Entity::Outcome(e) => &e.cite,
+        }
+    }
+
+    /// The global id used by the API: `org:mhlw`, `country:KH`.
+    pub fn global_id(&self) -> String {
+        format!("{}:{}", self.kind().id_prefix(), self.id())
+    }
+}
+
+/// A relation as stored on an edge.
+pub type Edge = Relation;
+
+/// The graph and its indexes.
+pub struct KnowledgeGraph {
+    graph: DiGraph<Entity, Edge>,
+    by_id: HashMap<String, NodeIndex>,
+    /// Nodes of each kind, sorted by label then id, in `EntityKind::ALL` order.
+    by_kind: Vec<Vec<NodeIndex>>,
+    search: search::SearchIndex,
+}
+
+impl KnowledgeGraph {
+    /// Builds the graph from a validated data set (references are trusted to resolve).
+    pub fn build(data: Dataset) -> KnowledgeGraph {
+        let mut graph = DiGraph::new();
+        let mut by_id = HashMap::new();
+        let outcome_edges: Vec<Relation> = data
+            .outcomes
+            .iter()
+            .map(|o| Relation {
+                from: o.subject.clone(),
+                kind: RelationType::Reports,
+                to: o.id.clone(),
+                contribution: None,
+                amount: None,
+                period: o.period.clone(),
+                role: None,
+                note: None,
+                cite: o.cite.clone(),
+            })
+            .collect();
+        let entities = (data.sources.into_iter().map(Entity::Source))
+            .chain(data.organizations.into_iter().map(Entity::Organization))
+            .chain(data.programmes.into_iter().map(Entity::Programme))
+            .chain(data.projects.into_iter().map(Entity::Project))
+            .chain(data.countries.into_iter().map(Entity::Country))
+            .chain(data.regions.into_iter().map(Entity::Region))
+            .chain(data.themes.into_iter().map(Entity::Theme))
+            .chain(data.outcomes.into_iter().map(Entity::Outcome));
+        for e in entities {
+            let id = e.id().to_string();
+            let ix = graph.add_node(e);
+            by_id.insert(id, ix);
+        }
+        for r in data.relations.into_iter().chain(outcome_edges) {
+            if let (Some(&a), Some(&b)) = (by_id.get(&r.from), by_id.get(&r.to)) {
+                graph.add_edge(a, b, r);
+            }
+        }
+        let mut by_kind = vec![Vec::new(); EntityKind::ALL.len()];
+        for ix in graph.node_indices() {
+            by_kind[kind_slot(graph[ix].kind())].push(ix);
+        }
+        for list in &mut by_kind {
+            list.sort_by(|a, b| {
+                let (a, b) = (&graph[*a], &graph[*b]);
+                (normalize(a.label()), a.id()).cmp(&(normalize(b.label()), b.id()))
+            });
+        }
+        let search = search::SearchIndex::build(&graph);
+        KnowledgeGraph {
+            graph,
+            by_id,
+            by_kind,
+            search,
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn entity(&self, ix: NodeIndex) -> &Entity {
+        &self.graph[ix]
+    }
+
+    pub fn edge(&self, ix: EdgeIndex) -> &Edge {
+        &self.graph[ix]
+    }
+
+    /// The endpoints `(from, to)` of an edge.
+    pub fn endpoints(&self, ix: EdgeIndex) -> (NodeIndex, NodeIndex) {
+        self.graph
+            .edge_endpoints(ix)
+            .expect("edge indexes come from this graph")
+    }
+
+    /// A node by its data-set id (`mhlw`, `KH`).
+    pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
+        self.by_id.get(id).copied()
+    }
+
+    /// A node by its global id (`org:mhlw`), if the prefix matches the node's kind.
+    pub fn by_global_id(&self, gid: &str) -> Option<NodeIndex> {
+        let (prefix, id) = gid.split_once(':')?;
+        let kind = EntityKind::from_id_prefix(prefix)?;
+        self.by_id(id).filter(|ix| self.graph[*ix].kind() == kind)
+    }
+
+    /// All nodes of one kind, sorted by label.
+    pub fn nodes_of(&self, kind: EntityKind) -> &[NodeIndex] {
+        &self.by_kind[kind_slot(kind)]
+    }
+
+    /// The relations of `kind` at `node` in `dir` (`Outgoing`: node is `from`), in data order,
+    /// as `(edge, other end)`.
+    pub fn relations(
+        &self,
+        node: NodeIndex,
+        kind: Option<RelationType>,
+        dir: Direction,
+    ) -> Vec<(EdgeIndex, NodeIndex)> {
+        let mut out: Vec<(EdgeIndex, NodeIndex)> = self
+            .graph
+            .edges_directed(node, dir)
+            .filter(|e| kind.is_none_or(|k| e.weight().kind == k))
+            .map(|e| {
+                let other = if dir == Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                (e.id(), other)
+            })
+            .collect();
+        out.sort_by_key(|(e, _)| e.index());
+        out
+    }
+
+    /// The other ends of the relations of `kind` at `node` in `dir`.
+    pub fn neighbors(&self, node: NodeIndex, kind: RelationType, dir: Direction) -> Vec<NodeIndex> {
+        self.relations(node, Some(kind), dir)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect()
+    }
+
+    /// Ranked text search over names, titles, aliases, codes and descriptions.
+    pub fn search(&self, query: &str) -> Vec<SearchHit> {
+        self.search.search(query)
+    }
+
+    /// Whether `node`'s indexed text contains every word of `text` (as word prefixes),
+    /// ignoring case and accents.
+    pub fn matches_text(&self, node: NodeIndex, text: &str) -> bool {
+        self.search.matches(node, text)
+    }
+
+    /// The projects a donor funds, directly or through the programmes and funds it funds
+    /// (following `funds` edges, and into a programme's `part_of` projects), each with the
+    /// chain of programmes it was reached through.
+    pub fn funded_projects(
+        &self,
+        donor: NodeIndex,
+        indirect: bool,
+    ) -> Vec<(NodeIndex, Vec<NodeIndex>)> {
+        let mut seen = std::collections::HashSet::from([donor]);
+        let mut out = Vec::new();
+        let mut queue = std::collections::VecDeque::from([(donor, Vec::new())]);
+        while let Some((node, via)) = queue.pop_front() {
+            let mut next = self.neighbors(node, RelationType::Funds, Outgoing);
+            if node != donor {
+                next.extend(self.neighbors(node, RelationType::PartOf, Incoming));
+            }
+            for n in next {
+                if !seen.insert(n) {
+                    continue;
+                }
+                match self.graph[n].kind() {
+                    EntityKind::Project => out.push((n, via.clone())),
+                    EntityKind::Programme if indirect => {
+                        let mut v = via.clone();
+                        v.push(n);
+                        queue.push_back((n, v));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
+fn kind_slot(kind: EntityKind) -> usize {
+    EntityKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("ALL lists every kind")
+}

@@ -1,0 +1,10 @@
+//! aidgraph: a GraphQL knowledge-graph server for development-cooperation data.
+//!
+//! Data flows one way: files ([`seed`]) -> domain ([`model`]) -> store ([`graph`]) ->
+//! GraphQL ([`api`]) -> HTTP ([`http`]). Nothing points back up; see ARCHITECTURE.md.
+
+pub mod api;
+pub mod graph;
+pub mod http;
+pub mod model;
+pub mod seed;

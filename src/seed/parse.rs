@@ -1,0 +1,748 @@
+//! One data file -> model records, plus the cross-file checks they still need.
+//!
+//! Each table is read into its model type right away; what can only be checked once every file
+//! is read (ids, references, quotes) is queued in [`Collected`] for `validate`.
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diagnostic::Diagnostic;
+use super::reader::{At, FileCtx, TableReader};
+use crate::model::*;
+
+/// A reference to check once all ids are known.
+pub(crate) struct RefCheck {
+    pub file: String,
+    pub at: At<String>,
+    pub field: &'static str,
+    pub allowed: &'static [EntityKind],
+}
+
+/// A citation to check against its source's text.
+pub(crate) struct QuoteCheck {
+    pub file: String,
+    pub source: At<String>,
+    pub quote: At<String>,
+}
+
+/// An id declaration, for uniqueness.
+pub(crate) struct Decl {
+    pub file: String,
+    pub id: At<String>,
+    pub kind: EntityKind,
+}
+
+/// Everything read from the files so far.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub data: Dataset,
+    pub decls: Vec<Decl>,
+    pub refs: Vec<RefCheck>,
+    pub quotes: Vec<QuoteCheck>,
+    /// `(declaring file, file name)` for each source, to find its text.
+    pub source_files: Vec<(String, At<String>)>,
+}
+
+const TABLES: &[&str] = &[
+    "source",
+    "organization",
+    "programme",
+    "project",
+    "country",
+    "region",
+    "theme",
+    "outcome",
+    "relation",
+];
+
+/// Parses one TOML file, adding its records to `out` and its problems to `diags`.
+pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mut Vec<Diagnostic>) {
+    let mut ctx = FileCtx::new(file, text, diags);
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    for e in &errors {
+        let span = e.span().unwrap_or(0..0);
+        ctx.error(
+            span,
+            format!("TOML syntax: {}", e.message().trim()),
+            Some("see https://toml.io for the syntax; strings need double quotes".into()),
+        );
+    }
+    for (key, value) in doc.get_ref().iter() {
+        let name: &str = key.get_ref();
+        let Some(&table) = TABLES.iter().find(|t| **t == name) else {
+            let hint = match super::diagnostic::did_you_mean(name, TABLES.iter().copied()) {
+                Some(t) => format!("did you mean `[[{t}]]`?"),
+                None => format!("known tables: {}", TABLES.join(", ")),
+            };
+            ctx.error(key.span(), format!("unknown table `{name}`"), Some(hint));
+            continue;
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            ctx.error(
+                key.span(),
+                format!("`{table}` must be an array of tables: write `[[{table}]]`"),
+                None,
+            );
+            continue;
+        };
+        for item in items {
+            let mut p = Parser { ctx: &mut ctx, out };
+            match table {
+                "source" => p.source(item),
+                "organization" => p.organization(item),
+                "programme" => p.programme(item),
+                "project" => p.project(item),
+                "country" => p.country(item),
+                "region" => p.region(item),
+                "theme" => p.theme(item),
+                "outcome" => p.outcome(item),
+                _ => p.relation(item),
+            }
+        }
+    }
+}
+
+struct Parser<'c, 'a, 'o> {
+    ctx: &'c mut FileCtx<'a>,
+    out: &'o mut Collected,
+}
+
+type Item<'i> = Spanned<DeValue<'i>>;
+
+impl Parser<'_, '_, '_> {
+    fn file(&self) -> String {
+        self.ctx.file.to_string()
+    }
+
+    fn declare(&mut self, id: Option<&At<String>>, kind: EntityKind) {
+        let Some(id) = id else { return };
+        let valid = if kind == EntityKind::Country {
+            true // checked against ISO 3166 by `country`
+        } else {
+            let v = &id.value;
+            v.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && v.bytes().next().is_some_and(|b| b != b'-')
+        };
+        if !valid {
+            self.ctx.error_at(
+                id.loc,
+                format!("invalid id `{}`", id.value),
+                Some("ids are slugs: lower-case ASCII letters, digits and `-`".into()),
+            );
+        }
+        self.out.decls.push(Decl {
+            file: self.file(),
+            id: id.clone(),
+            kind,
+        });
+    }
+
+    fn refer(&mut self, at: &At<String>, field: &'static str, allowed: &'static [EntityKind]) {
+        self.out.refs.push(RefCheck {
+            file: self.file(),
+            at: at.clone(),
+            field,
+            allowed,
+        });
+    }
+
+    fn cite(&mut self, t: &TableReader<'_, '_>) -> Vec<Citation> {
+        let Some(v) = t.raw("cite") else {
+            self.ctx.error_at(
+                t.loc(self.ctx),
+                "fact without a citation: `cite` is missing".into(),
+                Some(
+                    "add cite = [{ source = \"<source id>\", quote = \"<verbatim words>\" }]"
+                        .into(),
+                ),
+            );
+            return Vec::new();
+        };
+        let items = match v.get_ref() {
+            DeValue::Array(items) if !items.is_empty() => items,
+            _ => {
+                self.ctx.error(
+                    v.span(),
+                    "`cite` must be a non-empty array of { source, quote } tables".into(),
+                    None,
+                );
+                return Vec::new();
+            }
+        };
+        let mut cites = Vec::new();
+        for item in items {
+            let Some(c) = TableReader::new(self.ctx, item, "cite entry", &["source", "quote"])
+            else {
+                continue;
+            };
+            let source = c.req_str(self.ctx, "source");
+            let quote = c.req_str(self.ctx, "quote");
+            if let (Some(source), Some(quote)) = (source, quote) {
+                self.out.refs.push(RefCheck {
+                    file: self.file(),
+                    at: source.clone(),
+                    field: "source",
+                    allowed: &[EntityKind::Source],
+                });
+                cites.push(Citation {
+                    source: source.value.clone(),
+                    quote: quote.value.clone(),
+                });
+                self.out.quotes.push(QuoteCheck {
+                    file: self.file(),
+                    source,
+                    quote,
+                });
+            }
+        }
+        cites
+    }
+
+    fn date(&mut self, at: &At<String>) -> Option<PartialDate> {
+        PartialDate::parse(&at.value)
+            .map_err(|e| self.ctx.error_at(at.loc, e, None))
+            .ok()
+    }
+
+    fn opt_date(&mut self, t: &TableReader<'_, '_>, key: &str) -> Option<PartialDate> {
+        let at = t.opt_str(self.ctx, key)?;
+        self.date(&at)
+    }
+
+    fn period(&mut self, t: &TableReader<'_, '_>, key: &str) -> Option<Period> {
+        let v = t.raw(key)?;
+        let p = TableReader::new(self.ctx, v, "period", &["start", "end", "text"])?;
+        let start_at = p.opt_str(self.ctx, "start");
+        let end_at = p.opt_str(self.ctx, "end");
+        let start = start_at.as_ref().and_then(|a| self.date(a));
+        let end = end_at.as_ref().and_then(|a| self.date(a));
+        let text = p.opt_str(self.ctx, "text").map(|t| t.value);
+        if start_at.is_none() && end_at.is_none() {
+            self.ctx.error(
+                v.span(),
+                "a period needs `start`, `end` or both".into(),
+                None,
+            );
+            return None;
+        }
+        if let (Some(s), Some(e), Some(at)) = (start, end, &end_at)
+            && e.latest() < s.earliest()
+        {
+            self.ctx.error_at(
+                at.loc,
+                format!("period ends ({e}) before it starts ({s})"),
+                None,
+            );
+        }
+        Some(Period { start, end, text })
+    }
+
+    fn decimal(&mut self, at: &At<String>, what: &str) -> Option<Decimal> {
+        match at.value.parse::<Decimal>() {
+            Ok(d) if d.is_sign_negative() => {
+                self.ctx.error_at(
+                    at.loc,
+                    format!("negative {what} `{}`", at.value),
+                    Some("amounts and counts are never negative".into()),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.ctx.error_at(
+                    at.loc,
+                    format!("`{}` is not a decimal number", at.value),
+                    Some("write digits with an optional `.`, no separators: \"27650000\"".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn currency(&mut self, at: &At<String>) -> Option<Currency> {
+        let c = Currency::parse(&at.value);
+        if c.is_none() {
+            let hint = if at.value.eq_ignore_ascii_case("yuan") {
+                "the yuan renminbi is `CNY`"
+            } else {
+                "use an ISO 4217 code such as `USD`, `JPY`, `CNY`"
+            };
+            self.ctx.error_at(
+                at.loc,
+                format!("unknown currency `{}`", at.value),
+                Some(hint.into()),
+            );
+        }
+        c
+    }
+
+    fn qualifier(&mut self, t: &TableReader<'_, '_>) -> Option<Qualifier> {
+        t.req_code(self.ctx, "qualifier", Qualifier::ALL, Qualifier::code)
+    }
+
+    fn amount(&mut self, t: &TableReader<'_, '_>, key: &str) -> Option<Amount> {
+        let v = t.raw(key)?;
+        let a = TableReader::new(self.ctx, v, "amount", &["value", "currency", "qualifier"])?;
+        let value = a.req_str(self.ctx, "value");
+        let currency = a.req_str(self.ctx, "currency");
+        let qualifier = self.qualifier(&a);
+        let amount = value.and_then(|v| self.decimal(&v, "amount"));
+        let currency = currency.and_then(|c| self.currency(&c));
+        Some(Amount {
+            money: Money {
+                amount: amount?,
+                currency: currency?,
+            },
+            qualifier: qualifier?,
+        })
+    }
+
+    fn country_ref(&mut self, t: &TableReader<'_, '_>, key: &'static str) -> Option<String> {
+        let at = t.opt_str(self.ctx, key)?;
+        self.refer(&at, key, &[EntityKind::Country]);
+        Some(at.value)
+    }
+
+    fn source(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &["id", "file", "title", "publisher", "year", "description"];
+        let Some(t) = TableReader::new(self.ctx, item, "source", KEYS) else {
+            return;
+        };
+        let id = t.req_str(self.ctx, "id");
+        self.declare(id.as_ref(), EntityKind::Source);
+        let file = t.req_str(self.ctx, "file");
+        let title = t.req_str(self.ctx, "title");
+        let publisher = t.opt_str(self.ctx, "publisher").map(|a| a.value);
+        let year = self.opt_date(&t, "year");
+        let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        if let Some(f) = &file {
+            if f.value.contains(['/', '\\']) || f.value.starts_with('.') {
+                self.ctx.error_at(
+                    f.loc,
+                    format!("source file `{}` must be a plain file name", f.value),
+                    Some("put the document in the data set's `sources/` folder".into()),
+                );
+            }
+            self.out.source_files.push((self.file(), f.clone()));
+        }
+        if let (Some(id), Some(file), Some(title)) = (id, file, title) {
+            self.out.data.sources.push(Source {
+                id: id.value,
+                file: file.value,
+                title: title.value,
+                publisher,
+                year,
+                description,
+                text: None,
+            });
+        }
+    }
+
+    fn organization(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &[
+            "id",
+            "name",
+            "kind",
+            "short_name",
+            "aliases",
+            "iati_id",
+            "country",
+            "description",
+            "cite",
+        ];
+        let Some(t) = TableReader::new(self.ctx, item, "organization", KEYS) else {
+            return;
+        };
+        let id = t.req_str(self.ctx, "id");
+        self.declare(id.as_ref(), EntityKind::Organization);
+        let name = t.req_str(self.ctx, "name");
+        let kind = t.req_code(self.ctx, "kind", OrgKind::ALL, OrgKind::code);
+        let country = self.country_ref(&t, "country");
+        let iati_id = t.opt_str(self.ctx, "iati_id");
+        if let Some(iati) = &iati_id
+            && !iati
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            self.ctx.error_at(
+                iati.loc,
+                format!("`{}` is not an IATI organisation identifier", iati.value),
+                Some("IATI identifiers look like `XM-DAC-41302` or `JP-MOF-1234`".into()),
+            );
+        }
+        let org = Organization {
+            id: String::new(),
+            name: String::new(),
+            short_name: t.opt_str(self.ctx, "short_name").map(|a| a.value),
+            kind: OrgKind::Other,
+            aliases: values(t.strs(self.ctx, "aliases")),
+            iati_id: iati_id.map(|a| a.value),
+            country,
+            description: t.opt_str(self.ctx, "description").map(|a| a.value),
+            cite: self.cite(&t),
+        };
+        if let (Some(id), Some(name), Some(kind)) = (id, name, kind) {
+            self.out.data.organizations.push(Organization {
+                id: id.value,
+                name: name.value,
+                kind,
+                ..org
+            });
+        }
+    }
+
+    fn programme(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &[
+            "id",
+            "name",
+            "kind",
+            "short_name",
+            "aliases",
+            "established",
+            "period",
+            "description",
+            "cite",
+        ];
+        let Some(t) = TableReader::new(self.ctx, item, "programme", KEYS) else {
+            return;
+        };
+        let id = t.req_str(self.ctx, "id");
+        self.declare(id.as_ref(), EntityKind::Programme);
+        let name = t.req_str(self.ctx, "name");
+        let kind = t.req_code(self.ctx, "kind", ProgrammeKind::ALL, ProgrammeKind::code);
+        let short_name = t.opt_str(self.ctx, "short_name").map(|a| a.value);
+        let aliases = values(t.strs(self.ctx, "aliases"));
+        let established = self.opt_date(&t, "established");
+        let period = self.period(&t, "period");
+        let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        let cite = self.cite(&t);
+        if let (Some(id), Some(name), Some(kind)) = (id, name, kind) {
+            self.out.data.programmes.push(Programme {
+                id: id.value,
+                name: name.value,
+                short_name,
+                kind,
+                aliases,
+                established,
+                period,
+                description,
+                cite,
+            });
+        }
+    }
+
+    fn project(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &[
+            "id",
+            "title",
+            "status",
+            "short_title",
+            "aliases",
+            "period",
+            "budget",
+            "description",
+            "coordinator",
+            "cite",
+        ];
+        let Some(t) = TableReader::new(self.ctx, item, "project", KEYS) else {
+            return;
+        };
+        let id = t.req_str(self.ctx, "id");
+        self.declare(id.as_ref(), EntityKind::Project);
+        let title = t.req_str(self.ctx, "title");
+        let status = t.req_code(self.ctx, "status", ProjectStatus::ALL, ProjectStatus::code);
+        let short_title = t.opt_str(self.ctx, "short_title").map(|a| a.value);
+        let aliases = values(t.strs(self.ctx, "aliases"));
+        let period = self.period(&t, "period");
+        let budget = self.amount(&t, "budget");
+        let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        let coordinator = t.raw("coordinator").and_then(|v| {
+            let c = TableReader::new(self.ctx, v, "coordinator", &["name", "role"])?;
+            Some(Coordinator {
+                name: c.req_str(self.ctx, "name")?.value,
+                role: c.opt_str(self.ctx, "role").map(|a| a.value),
+            })
+        });
+        let cite = self.cite(&t);
+        if let (Some(id), Some(title), Some(status)) = (id, title, status) {
+            self.out.data.projects.push(Project {
+                id: id.value,
+                title: title.value,
+                short_title,
+                aliases,
+                status,
+                period,
+                budget,
+                description,
+                coordinator,
+                cite,
+            });
+        }
+    }
+
+    fn country(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &["code", "alpha3", "name", "aliases", "cite"];
+        let Some(t) = TableReader::new(self.ctx, item, "country", KEYS) else {
+            return;
+        };
+        let code = t.req_str(self.ctx, "code");
+        let alpha3 = t.req_str(self.ctx, "alpha3");
+        let name = t.req_str(self.ctx, "name");
+        let aliases = values(t.strs(self.ctx, "aliases"));
+        let cite = self.cite(&t);
+        let (Some(code), Some(alpha3), Some(name)) = (code, alpha3, name) else {
+            return;
+        };
+        let Some((a2, a3, iso_name)) = iso_country(&code.value) else {
+            self.ctx.error_at(
+                code.loc,
+                format!("`{}` is not an ISO 3166-1 alpha-2 country code", code.value),
+                Some("use two capital letters, e.g. `KH` for Cambodia, `LA` for Lao PDR".into()),
+            );
+            return;
+        };
+        if a3 != alpha3.value {
+            self.ctx.error_at(
+                alpha3.loc,
+                format!(
+                    "alpha-3 code of {a2} ({iso_name}) is `{a3}`, not `{}`",
+                    alpha3.value
+                ),
+                None,
+            );
+        }
+        self.declare(Some(&code), EntityKind::Country);
+        self.out.data.countries.push(Country {
+            code: code.value,
+            alpha3: alpha3.value,
+            name: name.value,
+            aliases,
+            cite,
+        });
+    }
+
+    fn region(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &["id", "name", "aliases", "description", "cite"];
+        let Some(t) = TableReader::new(self.ctx, item, "region", KEYS) else {
+            return;
+        };
+        let id = t.req_str(self.ctx, "id");
+        self.declare(id.as_ref(), EntityKind::Region);
+        let name = t.req_str(self.ctx, "name");
+        let aliases = values(t.strs(self.ctx, "aliases"));
+        let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        let cite = self.cite(&t);
+        if let (Some(id), Some(name)) = (id, name) {
+            self.out.data.regions.push(Region {
+                id: id.value,
+                name: name.value,
+                aliases,
+                description,
+                cite,
+            });
+        }
+    }
+
+    fn theme(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &["id", "name", "dac_code", "aliases", "description", "cite"];
+        let Some(t) = TableReader::new(self.ctx, item, "theme", KEYS) else {
+            return;
+        };
+        let id = t.req_str(self.ctx, "id");
+        self.declare(id.as_ref(), EntityKind::Theme);
+        let name = t.req_str(self.ctx, "name");
+        let dac_code = t.opt_str(self.ctx, "dac_code");
+        if let Some(code) = &dac_code
+            && dac::dac_name(&code.value).is_none()
+        {
+            self.ctx.error_at(
+                code.loc,
+                format!("unknown OECD DAC purpose code `{}`", code.value),
+                Some("use a 5-digit CRS purpose code listed in src/model/dac.rs".into()),
+            );
+        }
+        let aliases = values(t.strs(self.ctx, "aliases"));
+        let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        let cite = self.cite(&t);
+        if let (Some(id), Some(name)) = (id, name) {
+            self.out.data.themes.push(Theme {
+                id: id.value,
+                name: name.value,
+                dac_code: dac_code.map(|a| a.value),
+                aliases,
+                description,
+                cite,
+            });
+        }
+    }
+
+    fn outcome(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &[
+            "id",
+            "subject",
+            "metric",
+            "label",
+            "value",
+            "unit",
+            "currency",
+            "qualifier",
+            "status",
+            "period",
+            "country",
+            "note",
+            "cite",
+        ];
+        let Some(t) = TableReader::new(self.ctx, item, "outcome", KEYS) else {
+            return;
+        };
+        let id = t.req_str(self.ctx, "id");
+        self.declare(id.as_ref(), EntityKind::Outcome);
+        let subject = t.req_str(self.ctx, "subject");
+        if let Some(s) = &subject {
+            self.refer(s, "subject", RelationType::Reports.endpoints().0);
+        }
+        let metric = t.req_str(self.ctx, "metric");
+        if let Some(m) = &metric
+            && !m
+                .value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            self.ctx.error_at(
+                m.loc,
+                format!("invalid metric `{}`", m.value),
+                Some("metrics are snake_case slugs, e.g. `people_trained`".into()),
+            );
+        }
+        let label = t.req_str(self.ctx, "label");
+        let value = t
+            .req_str(self.ctx, "value")
+            .and_then(|v| self.decimal(&v, "value"));
+        let unit = match (t.opt_str(self.ctx, "unit"), t.opt_str(self.ctx, "currency")) {
+            (Some(u), None) => Some(Unit::Count(u.value)),
+            (None, Some(c)) => self.currency(&c).map(Unit::Currency),
+            (Some(u), Some(_)) => {
+                self.ctx.error_at(
+                    u.loc,
+                    "an outcome has either `unit` or `currency`, not both".into(),
+                    Some("money figures use `currency`; counts use `unit`".into()),
+                );
+                None
+            }
+            (None, None) => {
+                self.ctx.error_at(
+                    t.loc(self.ctx),
+                    "outcome is missing `unit` (or `currency` for money)".into(),
+                    None,
+                );
+                None
+            }
+        };
+        let qualifier = self.qualifier(&t);
+        let status = t.req_code(self.ctx, "status", OutcomeStatus::ALL, OutcomeStatus::code);
+        let period = self.period(&t, "period");
+        let country = self.country_ref(&t, "country");
+        let note = t.opt_str(self.ctx, "note").map(|a| a.value);
+        let cite = self.cite(&t);
+        if let (Some(id), Some(subject), Some(metric), Some(label)) = (id, subject, metric, label)
+            && let (Some(value), Some(unit), Some(qualifier), Some(status)) =
+                (value, unit, qualifier, status)
+        {
+            self.out.data.outcomes.push(Outcome {
+                id: id.value,
+                subject: subject.value,
+                metric: metric.value,
+                label: label.value,
+                value,
+                unit,
+                qualifier,
+                status,
+                period,
+                country,
+                note,
+                cite,
+            });
+        }
+    }
+
+    fn relation(&mut self, item: &Item<'_>) {
+        const KEYS: &[&str] = &[
+            "from",
+            "type",
+            "to",
+            "contribution",
+            "amount",
+            "period",
+            "role",
+            "note",
+            "cite",
+        ];
+        let Some(t) = TableReader::new(self.ctx, item, "relation", KEYS) else {
+            return;
+        };
+        let from = t.req_str(self.ctx, "from");
+        let to = t.req_str(self.ctx, "to");
+        let kind = t.req_code(self.ctx, "type", RelationType::ALL, RelationType::code);
+        if kind == Some(RelationType::Reports) {
+            self.ctx.error_at(
+                t.loc(self.ctx),
+                "`reports` relations come from each outcome's `subject`".into(),
+                Some("set `subject` on the [[outcome]] instead".into()),
+            );
+            return;
+        }
+        let cite = self.cite(&t);
+        let Some(kind) = kind else { return };
+        let (from_kinds, to_kinds) = kind.endpoints();
+        if let Some(f) = &from {
+            self.refer(f, "from", from_kinds);
+        }
+        if let Some(to) = &to {
+            self.refer(to, "to", to_kinds);
+        }
+        let allowed = kind.attributes();
+        for (key, attr) in [
+            ("contribution", RelationAttr::Contribution),
+            ("amount", RelationAttr::Amount),
+            ("period", RelationAttr::Period),
+            ("role", RelationAttr::Role),
+            ("note", RelationAttr::Note),
+        ] {
+            if let Some(v) = t.raw(key)
+                && !allowed.contains(&attr)
+            {
+                self.ctx.error(
+                    v.span(),
+                    format!("a `{}` relation has no `{key}`", kind.code()),
+                    Some("see the relation table in seed/README.md".into()),
+                );
+            }
+        }
+        let relation = Relation {
+            from: from.map(|a| a.value).unwrap_or_default(),
+            kind,
+            to: to.map(|a| a.value).unwrap_or_default(),
+            contribution: t.opt_code(
+                self.ctx,
+                "contribution",
+                ContributionKind::ALL,
+                ContributionKind::code,
+            ),
+            amount: self.amount(&t, "amount"),
+            period: self.period(&t, "period"),
+            role: t.opt_str(self.ctx, "role").map(|a| a.value),
+            note: t.opt_str(self.ctx, "note").map(|a| a.value),
+            cite,
+        };
+        if !relation.from.is_empty() && !relation.to.is_empty() {
+            self.out.data.relations.push(relation);
+        }
+    }
+}
+
+fn values(v: Vec<At<String>>) -> Vec<String> {
+    v.into_iter().map(|a| a.value).collect()
+}
