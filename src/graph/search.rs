@@ -48,6 +48,9 @@ pub(super) struct SearchIndex {
     /// Each node's words, for filtering a known node by text.
     node_words: HashMap<NodeIndex, Vec<String>>,
     labels: HashMap<NodeIndex, String>,
+    /// Each node's whole names (label, acronyms, aliases, codes), folded: a query equal to
+    /// one of them names the node and ranks it first.
+    names: HashMap<NodeIndex, Vec<String>>,
 }
 
 fn indexed_fields(e: &Entity) -> Vec<(&str, u32)> {
@@ -102,10 +105,20 @@ impl SearchIndex {
         let mut postings: BTreeMap<String, Vec<(NodeIndex, u32)>> = BTreeMap::new();
         let mut node_words = HashMap::new();
         let mut labels = HashMap::new();
+        let mut names = HashMap::new();
         for ix in graph.node_indices() {
             let e = &graph[ix];
             let mut best: HashMap<String, u32> = HashMap::new();
-            for (text, weight) in indexed_fields(e) {
+            let fields = indexed_fields(e);
+            names.insert(
+                ix,
+                fields
+                    .iter()
+                    .filter(|(_, w)| *w > DESCRIPTION)
+                    .map(|(t, _)| normalize(t))
+                    .collect(),
+            );
+            for (text, weight) in fields {
                 for w in words(text) {
                     let slot = best.entry(w).or_insert(0);
                     *slot = (*slot).max(weight);
@@ -123,6 +136,7 @@ impl SearchIndex {
             postings,
             node_words,
             labels,
+            names,
         }
     }
 
@@ -159,7 +173,7 @@ impl SearchIndex {
             .filter(|(_, (_, matched))| *matched == terms.len())
             .map(|(node, (score, _))| {
                 let label = &self.labels[&node];
-                let bonus = if *label == phrase {
+                let bonus = if self.names[&node].contains(&phrase) {
                     20
                 } else if label.contains(&phrase) {
                     5

@@ -1,0 +1,12 @@
+//! The integration tests: one binary, driving aidgraph through its public surfaces
+//! (GraphQL over HTTP, the CLI, the data loader).
+
+mod app;
+mod cli;
+mod facts;
+mod graphql;
+mod http;
+mod playground;
+mod provenance;
+mod seed_errors;
+mod tidy;
