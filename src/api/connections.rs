@@ -7,6 +7,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::graph;
 use super::page::{Page, PageArgs, PageInfo, paginate};
+use super::types::RelationDirection;
 use super::types::*;
 use super::values::{
     Citation, ContributionKind, Money, Period, Qualifier, RelationType, citations,
@@ -133,6 +134,7 @@ macro_rules! relation_connection {
                     .map(|(c, (e, ix))| $redge {
                         cursor: c.clone(),
                         node: $node::from_index(g, *ix),
+                        node_ix: *ix,
                         relation: RelationFields(*e),
                     })
                     .collect()
@@ -161,6 +163,7 @@ macro_rules! relation_connection {
         pub struct $redge {
             cursor: String,
             node: $node,
+            node_ix: NodeIndex,
             relation: RelationFields,
         }
 
@@ -173,6 +176,17 @@ macro_rules! relation_connection {
             /// The entity at the other end of the relation.
             async fn node(&self) -> &$node {
                 &self.node
+            }
+
+            /// OUTGOING when the entity being traversed is the relation's subject (`from`),
+            /// INCOMING when it is the object (`to`): "MHLW funds SSN Fund" is OUTGOING from MHLW.
+            async fn direction(&self, ctx: &Context<'_>) -> RelationDirection {
+                let (_, to) = graph(ctx).endpoints(self.relation.0);
+                if to == self.node_ix {
+                    RelationDirection::Outgoing
+                } else {
+                    RelationDirection::Incoming
+                }
             }
 
             /// The type of the relation.

@@ -55,14 +55,12 @@ pub fn resolve(g: &KnowledgeGraph, arg: &str, gid: &str, kinds: &[EK]) -> Result
 }
 
 fn country_ix(g: &KnowledgeGraph, code: &str) -> Result<NodeIndex> {
-    g.by_id(code)
-        .filter(|ix| g.entity(*ix).kind() == EK::Country)
-        .ok_or_else(|| {
-            invalid(format!(
-                "`country`: `{code}` is not a country of this graph; use an ISO 3166-1 alpha-2 \
+    g.by_global_id(&format!("country:{code}")).ok_or_else(|| {
+        invalid(format!(
+            "`country`: `{code}` is not a country of this graph; use an ISO 3166-1 alpha-2 \
                  code such as \"KH\""
-            ))
-        })
+        ))
+    })
 }
 
 fn text_filter(g: &KnowledgeGraph, list: &mut Vec<NodeIndex>, text: &Option<String>) {
@@ -117,10 +115,11 @@ pub fn organizations(
     }
     if let Some(code) = &w.country {
         let c = country_ix(g, code)?;
+        let code = g.entity(c).id();
         let working_in = related_to(g, c, RT::InCountry);
         list.retain(|ix| {
             working_in.contains(ix)
-                || matches!(g.entity(*ix), Entity::Organization(o) if o.country.as_deref() == Some(code.as_str()))
+                || matches!(g.entity(*ix), Entity::Organization(o) if o.country.as_deref() == Some(code))
         });
     }
     if let Some(target) = &w.funds {
@@ -340,8 +339,8 @@ pub fn outcomes(
         list.retain(|ix| outcome(g, *ix).metric == *m);
     }
     if let Some(code) = &w.country {
-        country_ix(g, code)?;
-        list.retain(|ix| outcome(g, *ix).country.as_deref() == Some(code.as_str()));
+        let code = g.entity(country_ix(g, code)?).id();
+        list.retain(|ix| outcome(g, *ix).country.as_deref() == Some(code));
     }
     if let Some(s) = &w.subject {
         let s = resolve(g, "subject", s, RT::Reports.endpoints().0)?;

@@ -260,7 +260,7 @@ impl Query {
         )?))
     }
 
-    /// A country by its ISO 3166-1 alpha-2 code.
+    /// A country by its ISO 3166-1 alpha-2 code, in any case.
     async fn country(&self, ctx: &Context<'_>, code: String) -> Option<Country> {
         let g = graph(ctx);
         g.by_global_id(&format!("country:{code}")).map(Country)

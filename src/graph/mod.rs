@@ -189,11 +189,17 @@ impl KnowledgeGraph {
         self.by_id.get(id).copied()
     }
 
-    /// A node by its global id (`org:mhlw`), if the prefix matches the node's kind.
+    /// A node by its global id (`org:mhlw`), if the prefix matches the node's kind. Country
+    /// codes are matched in any case (`country:kh`).
     pub fn by_global_id(&self, gid: &str) -> Option<NodeIndex> {
         let (prefix, id) = gid.split_once(':')?;
         let kind = EntityKind::from_id_prefix(prefix)?;
-        self.by_id(id).filter(|ix| self.graph[*ix].kind() == kind)
+        let ix = if kind == EntityKind::Country {
+            self.by_id(&id.to_ascii_uppercase())
+        } else {
+            self.by_id(id)
+        };
+        ix.filter(|ix| self.graph[*ix].kind() == kind)
     }
 
     /// All nodes of one kind, sorted by label.
@@ -246,8 +252,9 @@ impl KnowledgeGraph {
     }
 
     /// The projects a donor funds, directly or through the programmes and funds it funds
-    /// (following `funds` edges, and into a programme's `part_of` projects), each with the
-    /// chain of programmes it was reached through.
+    /// (following `funds` edges, and from every programme into its `part_of` projects, so a
+    /// programme "funds" its own projects), each with the chain of programmes it was reached
+    /// through.
     pub fn funded_projects(
         &self,
         donor: NodeIndex,
@@ -258,7 +265,7 @@ impl KnowledgeGraph {
         let mut queue = std::collections::VecDeque::from([(donor, Vec::new())]);
         while let Some((node, via)) = queue.pop_front() {
             let mut next = self.neighbors(node, RelationType::Funds, Outgoing);
-            if node != donor {
+            if self.graph[node].kind() == EntityKind::Programme {
                 next.extend(self.neighbors(node, RelationType::PartOf, Incoming));
             }
             for n in next {

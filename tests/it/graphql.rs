@@ -281,3 +281,59 @@ async fn every_type_shows_its_citations() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_programme_funds_its_own_projects() {
+    let d = TestApp::new()
+        .data(r#"{ projects(where: { funder: "programme:ilo-japan-multibilateral" }) { nodes { id } } }"#)
+        .await;
+    let ids = d["projects"]["nodes"].as_array().unwrap();
+    assert!(
+        ids.contains(&json!({ "id": "project:china-employment" })),
+        "{ids:?}"
+    );
+}
+
+#[tokio::test]
+async fn country_codes_match_in_any_case() {
+    let d = TestApp::new()
+        .data(r#"{ country(code: "kh") { id } node(id: "country:kh") { id } projects(where: { country: "kh" }) { totalCount } }"#)
+        .await;
+    assert_eq!(d["country"]["id"], "country:KH");
+    assert_eq!(d["node"]["id"], "country:KH");
+    assert!(d["projects"]["totalCount"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn relation_edges_say_which_way_they_point() {
+    let d = TestApp::new()
+        .data(
+            r#"{ node(id: "programme:ssn-fund") { ... on Programme {
+            relations(type: FUNDS, first: 100) { edges { direction node { id } } } } } }"#,
+        )
+        .await;
+    let edges = d["node"]["relations"]["edges"].as_array().unwrap();
+    let from_mhlw = edges
+        .iter()
+        .find(|e| e["node"]["id"] == "org:mhlw")
+        .expect("MHLW funds the SSN Fund");
+    assert_eq!(from_mhlw["direction"], "INCOMING");
+    let to_youth = edges
+        .iter()
+        .find(|e| e["node"]["id"] == "project:ssn-cambodia-youth")
+        .expect("the fund funds the project");
+    assert_eq!(to_youth["direction"], "OUTGOING");
+}
+
+#[tokio::test]
+async fn search_finds_us_spellings_through_aliases() {
+    let d = TestApp::new()
+        .data(r#"{ search(query: "child labor") { nodes { id } } }"#)
+        .await;
+    assert!(
+        d["search"]["nodes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "id": "theme:child-labour" }))
+    );
+}
