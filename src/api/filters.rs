@@ -154,10 +154,25 @@ pub struct ProgrammeWhere {
     pub text: Option<String>,
 }
 
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum ProgrammeOrderField {
+    #[default]
+    Name,
+    /// By the earliest day the establishment date can mean; undated programmes come last.
+    Established,
+}
+
+#[derive(InputObject, Default)]
+pub struct ProgrammeOrder {
+    pub field: ProgrammeOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
 pub fn programmes(
     g: &KnowledgeGraph,
     w: &ProgrammeWhere,
-    direction: OrderDirection,
+    order: &ProgrammeOrder,
 ) -> Result<Vec<NodeIndex>> {
     let mut list = g.nodes_of(EK::Programme).to_vec();
     if let Some(kinds) = &w.kind {
@@ -170,7 +185,16 @@ pub fn programmes(
         list.retain(|ix| funded.contains(ix));
     }
     text_filter(g, &mut list, &w.text);
-    if direction == OrderDirection::Desc {
+    if order.field == ProgrammeOrderField::Established {
+        list.sort_by_key(|ix| {
+            let est = match g.entity(*ix) {
+                Entity::Programme(p) => p.established,
+                _ => None,
+            };
+            (est.is_none(), est.map(|d| d.earliest()))
+        });
+    }
+    if order.direction == OrderDirection::Desc {
         list.reverse();
     }
     Ok(list)
@@ -282,7 +306,26 @@ pub struct CountryWhere {
     pub text: Option<String>,
 }
 
-pub fn countries(g: &KnowledgeGraph, w: &CountryWhere) -> Result<Vec<NodeIndex>> {
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum CountryOrderField {
+    #[default]
+    Name,
+    /// By ISO 3166-1 alpha-2 code.
+    Code,
+}
+
+#[derive(InputObject, Default)]
+pub struct CountryOrder {
+    pub field: CountryOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+pub fn countries(
+    g: &KnowledgeGraph,
+    w: &CountryWhere,
+    order: &CountryOrder,
+) -> Result<Vec<NodeIndex>> {
     let mut list = g.nodes_of(EK::Country).to_vec();
     if let Some(r) = &w.region {
         let r = resolve(g, "region", r, &[EK::Region])?;
@@ -291,6 +334,12 @@ pub fn countries(g: &KnowledgeGraph, w: &CountryWhere) -> Result<Vec<NodeIndex>>
         list.retain(|ix| members.contains(ix));
     }
     text_filter(g, &mut list, &w.text);
+    if order.field == CountryOrderField::Code {
+        list.sort_by(|a, b| g.entity(*a).id().cmp(g.entity(*b).id()));
+    }
+    if order.direction == OrderDirection::Desc {
+        list.reverse();
+    }
     Ok(list)
 }
 

@@ -197,19 +197,23 @@ impl Query {
         )?))
     }
 
-    /// Programmes, funds and funding facilities, by name.
+    /// Programmes, funds and funding facilities, by name unless `orderBy` says otherwise.
     async fn programmes(
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ProgrammeWhere>,
-        #[graphql(default)] direction: OrderDirection,
+        order_by: Option<ProgrammeOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<ProgrammeConnection> {
         let g = graph(ctx);
-        let list = filters::programmes(g, &filter.unwrap_or_default(), direction)?;
+        let list = filters::programmes(
+            g,
+            &filter.unwrap_or_default(),
+            &order_by.unwrap_or_default(),
+        )?;
         Ok(ProgrammeConnection(node_page(
             g,
             list,
@@ -241,18 +245,23 @@ impl Query {
         )?))
     }
 
-    /// Countries, by name.
+    /// Countries, by name unless `orderBy` says otherwise.
     async fn countries(
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<CountryWhere>,
+        order_by: Option<CountryOrder>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<CountryConnection> {
         let g = graph(ctx);
-        let list = filters::countries(g, &filter.unwrap_or_default())?;
+        let list = filters::countries(
+            g,
+            &filter.unwrap_or_default(),
+            &order_by.unwrap_or_default(),
+        )?;
         Ok(CountryConnection(node_page(
             g,
             list,

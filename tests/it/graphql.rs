@@ -337,3 +337,22 @@ async fn search_finds_us_spellings_through_aliases() {
             .contains(&json!({ "id": "theme:child-labour" }))
     );
 }
+
+#[tokio::test]
+async fn every_root_collection_takes_an_order() {
+    let app = TestApp::new();
+    let d = app
+        .data(r#"{ byCode: countries(orderBy: { field: CODE }, first: 3) { nodes { code } }
+                   byCodeDesc: countries(orderBy: { field: CODE, direction: DESC }, first: 1) { nodes { code } }
+                   programmes(orderBy: { field: ESTABLISHED }, first: 1) { nodes { id established { value } } } }"#)
+        .await;
+    assert_eq!(
+        d["byCode"]["nodes"],
+        json!([{ "code": "BD" }, { "code": "CH" }, { "code": "CN" }])
+    );
+    assert_eq!(d["byCodeDesc"]["nodes"], json!([{ "code": "VN" }]));
+    assert_eq!(
+        d["programmes"]["nodes"][0]["established"]["value"], "2011",
+        "the SSN Fund, established 2011, comes first"
+    );
+}
