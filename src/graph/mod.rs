@@ -147,9 +147,8 @@ impl KnowledgeGraph {
             by_kind[kind_slot(graph[ix].kind())].push(ix);
         }
         for list in &mut by_kind {
-            list.sort_by(|a, b| {
-                let (a, b) = (&graph[*a], &graph[*b]);
-                (normalize(a.label()), a.id()).cmp(&(normalize(b.label()), b.id()))
+            list.sort_by_cached_key(|ix| {
+                (normalize(graph[*ix].label()), graph[*ix].id().to_string())
             });
         }
         let search = search::SearchIndex::build(&graph);

@@ -47,9 +47,8 @@ pub(super) struct SearchIndex {
     postings: BTreeMap<String, Vec<(NodeIndex, u32)>>,
     /// Each node's words, for filtering a known node by text.
     node_words: HashMap<NodeIndex, Vec<String>>,
-    labels: HashMap<NodeIndex, String>,
-    /// Each node's whole names (label, acronyms, aliases, codes), folded: a query equal to
-    /// one of them names the node and ranks it first.
+    /// Each node's whole names, folded: the label first, then acronyms, aliases and codes. A
+    /// query equal to one of them names the node and ranks it first.
     names: HashMap<NodeIndex, Vec<String>>,
 }
 
@@ -104,7 +103,6 @@ impl SearchIndex {
     pub fn build(graph: &DiGraph<Entity, Edge>) -> SearchIndex {
         let mut postings: BTreeMap<String, Vec<(NodeIndex, u32)>> = BTreeMap::new();
         let mut node_words = HashMap::new();
-        let mut labels = HashMap::new();
         let mut names = HashMap::new();
         for ix in graph.node_indices() {
             let e = &graph[ix];
@@ -130,12 +128,10 @@ impl SearchIndex {
                 postings.entry(w).or_default().push((ix, weight));
             }
             node_words.insert(ix, ws);
-            labels.insert(ix, normalize(e.label()));
         }
         SearchIndex {
             postings,
             node_words,
-            labels,
             names,
         }
     }
@@ -172,7 +168,7 @@ impl SearchIndex {
             .into_iter()
             .filter(|(_, (_, matched))| *matched == terms.len())
             .map(|(node, (score, _))| {
-                let label = &self.labels[&node];
+                let label = &self.names[&node][0];
                 let bonus = if self.names[&node].contains(&phrase) {
                     20
                 } else if label.contains(&phrase) {
@@ -189,7 +185,7 @@ impl SearchIndex {
         hits.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
-                .then_with(|| self.labels[&a.node].cmp(&self.labels[&b.node]))
+                .then_with(|| self.names[&a.node][0].cmp(&self.names[&b.node][0]))
                 .then_with(|| a.node.cmp(&b.node))
         });
         hits
