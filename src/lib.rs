@@ -3,7 +3,9 @@
 //! Data flows one way: files ([`seed`]) -> domain ([`model`]) -> store ([`graph`]) ->
 //! GraphQL ([`api`]) -> HTTP ([`http`]). Nothing points back up; see ARCHITECTURE.md.
 
+pub mod analysis;
 pub mod api;
+pub mod export;
 pub mod graph;
 pub mod http;
 pub mod model;

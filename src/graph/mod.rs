@@ -4,6 +4,7 @@
 //! *Architecture Invariant*: the graph is immutable once built and knows nothing about
 //! GraphQL or HTTP; a new data set means a new graph.
 
+mod analytics;
 mod search;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use petgraph::visit::EdgeRef;
 use crate::model::*;
 
 pub use petgraph::Direction::{Incoming, Outgoing};
+pub use analytics::Subgraph;
 pub use search::{SearchHit, normalize};
 
 /// An entity of the graph.
