@@ -16,7 +16,7 @@ use petgraph::visit::EdgeRef;
 use crate::model::*;
 
 pub use petgraph::Direction::{Incoming, Outgoing};
-pub use analytics::Subgraph;
+pub use analytics::{Filter, Subgraph, TooLarge};
 pub use search::{SearchHit, normalize};
 
 /// An entity of the graph.
