@@ -85,6 +85,23 @@ impl FundingTotal {
     }
 }
 
+/// Amounts summed per currency, for the totals of other modules.
+#[derive(Default)]
+pub struct Totals(BTreeMap<String, Acc>);
+
+impl Totals {
+    pub fn add(&mut self, a: model::Amount) {
+        self.0
+            .entry(a.money.currency.0.to_string())
+            .or_default()
+            .add(a.money.amount, a.qualifier);
+    }
+
+    pub fn finish(self) -> Vec<CurrencyTotal> {
+        finish(self.0)
+    }
+}
+
 fn finish(map: BTreeMap<String, Acc>) -> Vec<CurrencyTotal> {
     map.into_iter()
         .map(|(currency, a)| CurrencyTotal {
@@ -97,7 +114,7 @@ fn finish(map: BTreeMap<String, Acc>) -> Vec<CurrencyTotal> {
         .collect()
 }
 
-fn years(p: &model::Period) -> Option<String> {
+pub(super) fn years(p: &model::Period) -> Option<String> {
     let start = p.start.map(|d| d.earliest().year);
     let end = p.end.map(|d| d.latest().year);
     match (start, end) {

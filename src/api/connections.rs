@@ -53,12 +53,70 @@ pub fn relation_page(
     )
 }
 
-/// The attributes of a relation, shared by every relation edge type.
+/// The relation behind a relation edge.
 pub struct RelationFields(pub EdgeIndex);
 
-impl RelationFields {
+/// A relation between two entities, with its attributes and the quotes that ground it.
+pub struct Relation(pub EdgeIndex);
+
+impl Relation {
     fn rel<'a>(&self, ctx: &Context<'a>) -> &'a model::Relation {
         graph(ctx).edge(self.0)
+    }
+}
+
+#[Object]
+impl Relation {
+    /// The subject: "MHLW" in "MHLW funds SSN Fund".
+    async fn from(&self, ctx: &Context<'_>) -> Node {
+        let g = graph(ctx);
+        Node::from_index(g, g.endpoints(self.0).0)
+    }
+
+    /// The object: "SSN Fund" in "MHLW funds SSN Fund".
+    async fn to(&self, ctx: &Context<'_>) -> Node {
+        let g = graph(ctx);
+        Node::from_index(g, g.endpoints(self.0).1)
+    }
+
+    /// The type of the relation.
+    #[graphql(name = "type")]
+    async fn relation_type(&self, ctx: &Context<'_>) -> RelationType {
+        self.rel(ctx).kind.into()
+    }
+
+    /// The role stated by the source ("partner country", "for Japan component").
+    async fn role<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+        self.rel(ctx).role.as_deref()
+    }
+
+    /// For funding: the kind of contribution.
+    async fn contribution(&self, ctx: &Context<'_>) -> Option<ContributionKind> {
+        self.rel(ctx).contribution.map(Into::into)
+    }
+
+    /// For funding: the amount, when the source states it.
+    async fn amount(&self, ctx: &Context<'_>) -> Option<Money> {
+        self.rel(ctx).amount.map(|a| a.money.into())
+    }
+
+    /// How the source words the amount ("more than US$ 43.5 million" is MORE_THAN).
+    async fn amount_qualifier(&self, ctx: &Context<'_>) -> Option<Qualifier> {
+        self.rel(ctx).amount.map(|a| a.qualifier.into())
+    }
+
+    async fn period(&self, ctx: &Context<'_>) -> Option<Period> {
+        self.rel(ctx).period.clone().map(Period)
+    }
+
+    /// What a reader needs to weigh the relation, e.g. that the funder is inferred.
+    async fn note<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+        self.rel(ctx).note.as_deref()
+    }
+
+    /// The quotes that ground this relation.
+    async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
+        citations(&self.rel(ctx).cite)
     }
 }
 
@@ -189,44 +247,9 @@ macro_rules! relation_connection {
                 }
             }
 
-            /// The type of the relation.
-            #[graphql(name = "type")]
-            async fn relation_type(&self, ctx: &Context<'_>) -> RelationType {
-                self.relation.rel(ctx).kind.into()
-            }
-
-            /// The role stated by the source ("partner country", "for Japan component").
-            async fn role<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
-                self.relation.rel(ctx).role.as_deref()
-            }
-
-            /// For funding: the kind of contribution.
-            async fn contribution(&self, ctx: &Context<'_>) -> Option<ContributionKind> {
-                self.relation.rel(ctx).contribution.map(Into::into)
-            }
-
-            /// For funding: the amount, when the source states it.
-            async fn amount(&self, ctx: &Context<'_>) -> Option<Money> {
-                self.relation.rel(ctx).amount.map(|a| a.money.into())
-            }
-
-            /// How the source words the amount ("more than US$ 43.5 million" is MORE_THAN).
-            async fn amount_qualifier(&self, ctx: &Context<'_>) -> Option<Qualifier> {
-                self.relation.rel(ctx).amount.map(|a| a.qualifier.into())
-            }
-
-            async fn period(&self, ctx: &Context<'_>) -> Option<Period> {
-                self.relation.rel(ctx).period.clone().map(Period)
-            }
-
-            /// What a reader needs to weigh the relation, e.g. that the funder is inferred.
-            async fn note<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
-                self.relation.rel(ctx).note.as_deref()
-            }
-
-            /// The quotes that ground this relation.
-            async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-                citations(&self.relation.rel(ctx).cite)
+            #[graphql(flatten)]
+            async fn relation(&self) -> Relation {
+                Relation(self.relation.0)
             }
         }
     };

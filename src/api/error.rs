@@ -16,6 +16,13 @@ pub enum Code {
     InvalidCursor,
     /// `first` or `last` is above the maximum page size.
     PageSizeTooLarge,
+    /// An answer would exceed its bound (nodes, paths explored, graph size for an exact
+    /// measure); the message says which argument to change.
+    TooLarge,
+    /// An iterative measure did not converge within its iteration bound.
+    NotConverged,
+    /// A computation failed on the server; not the client's fault.
+    Internal,
 }
 
 impl Code {
@@ -25,6 +32,9 @@ impl Code {
             Code::InvalidId => "INVALID_ID",
             Code::InvalidCursor => "INVALID_CURSOR",
             Code::PageSizeTooLarge => "PAGE_SIZE_TOO_LARGE",
+            Code::TooLarge => "TOO_LARGE",
+            Code::NotConverged => "NOT_CONVERGED",
+            Code::Internal => "INTERNAL",
         }
     }
 }

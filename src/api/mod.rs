@@ -5,6 +5,7 @@
 //! *Architecture Invariant*: this module knows nothing about HTTP.
 
 mod aggregate;
+mod analysis;
 mod connections;
 pub mod error;
 mod filters;
@@ -31,16 +32,20 @@ use values::{EntityKind, OutcomeStatus};
 
 pub type AidSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
+/// The root query: entities and their relations, and the researcher's graph analyses.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Query(CoreQuery, analysis::AnalysisQuery);
+
 /// Builds the schema serving `graph`.
 pub fn build_schema(graph: Arc<KnowledgeGraph>) -> AidSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(graph)
         .finish()
 }
 
 /// The SDL of the schema, as `aidgraph schema` prints it.
 pub fn sdl() -> String {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .finish()
         .sdl()
 }
@@ -149,10 +154,11 @@ pub struct GraphStats {
     kinds: Vec<KindCount>,
 }
 
-pub struct Query;
+#[derive(Default)]
+pub struct CoreQuery;
 
 #[Object]
-impl Query {
+impl CoreQuery {
     /// Any entity by its global id (`org:mhlw`); null if there is none.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
         let g = graph(ctx);

@@ -1,15 +1,15 @@
 //! Subgraphs and cached whole-graph analytics (centralities, communities) over the
 //! [`crate::analysis`] snapshot. Computed once per graph: the graph is immutable.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::KnowledgeGraph;
-use crate::analysis::NodeMetrics;
+use crate::analysis::{self, NodeMetrics, NotConverged, Partition, Snapshot};
 use crate::model::{EntityKind, RelationType};
 
 /// What part of the graph a subgraph keeps: node kinds and relation types (`None`: all).
@@ -31,7 +31,9 @@ impl Filter {
 
 /// A selection that would exceed its node limit.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("the selection has more than {limit} nodes; lower the depth, filter kinds or types, or raise the limit")]
+#[error(
+    "the selection has more than {limit} nodes; lower the depth, filter kinds or types, or raise the limit"
+)]
 pub struct TooLarge {
     pub limit: usize,
 }
@@ -83,8 +85,15 @@ impl KnowledgeGraph {
             if d == depth {
                 continue;
             }
-            let edges = (self.graph.edges_directed(node, Outgoing).map(|e| (e.target(), e)))
-                .chain(self.graph.edges_directed(node, Incoming).map(|e| (e.source(), e)));
+            let edges = (self
+                .graph
+                .edges_directed(node, Outgoing)
+                .map(|e| (e.target(), e)))
+            .chain(
+                self.graph
+                    .edges_directed(node, Incoming)
+                    .map(|e| (e.source(), e)),
+            );
             for (other, edge) in edges {
                 if keep[other.index()]
                     || !filter.keeps_type(edge.weight().kind)
@@ -122,9 +131,198 @@ impl KnowledgeGraph {
         Subgraph { nodes, edges }
     }
 
-    /// The metrics exports carry, for every node (indexed by `NodeIndex::index()`), computed
-    /// on first use and cached.
-    pub fn node_metrics(&self) -> Arc<NodeMetrics> {
-        todo!("wired once the analysis module lands")
+    /// The index-only snapshot the algorithms run on (node `i` is `NodeIndex::new(i)`).
+    pub fn snapshot(&self) -> &Snapshot {
+        self.analytics.snapshot.get_or_init(|| {
+            let edges = self
+                .graph
+                .edge_references()
+                .map(|e| (e.source().index() as u32, e.target().index() as u32));
+            Snapshot::from_edges(self.graph.node_count(), edges)
+        })
     }
+
+    /// A centrality of every node, computed once per graph.
+    pub fn centrality(&self, measure: Measure) -> Result<Arc<Vec<f64>>, AnalysisError> {
+        let slot = &self.analytics.measures[measure as usize];
+        slot.get_or_init(|| {
+            let s = self.snapshot();
+            let n = s.node_count();
+            if measure.is_all_pairs() && n > EXACT_LIMIT {
+                return Err(AnalysisError::TooLargeForExact {
+                    measure: measure.name(),
+                    nodes: n,
+                });
+            }
+            Ok(Arc::new(match measure {
+                Measure::Degree => analysis::degree_centrality(s),
+                Measure::PageRank => analysis::pagerank(s, 0.85, 1e-6, 100)?,
+                Measure::Betweenness => analysis::betweenness(s),
+                Measure::Closeness => analysis::closeness(s),
+                Measure::Eigenvector => analysis::eigenvector(s, 100, 1e-6)?,
+            }))
+        })
+        .clone()
+    }
+
+    /// Betweenness estimated from `pivots` sampled sources (exact when `pivots >= n`).
+    pub fn approximate_betweenness(&self, pivots: usize, seed: u64) -> Arc<Vec<f64>> {
+        let key = (pivots.min(self.node_count()), seed);
+        let cached = lock(&self.analytics.approximate).get(&key).cloned();
+        cached.unwrap_or_else(|| {
+            let v = Arc::new(analysis::betweenness_approx(self.snapshot(), key.0, seed));
+            remember(&self.analytics.approximate, key, v.clone());
+            v
+        })
+    }
+
+    /// A partition into communities, computed once per graph and parameters.
+    pub fn communities(&self, algorithm: Algorithm, resolution: f64, seed: u64) -> Arc<Partition> {
+        let key = (algorithm, resolution.to_bits(), seed);
+        let cached = lock(&self.analytics.partitions).get(&key).cloned();
+        cached.unwrap_or_else(|| {
+            let s = self.snapshot();
+            let p = Arc::new(match algorithm {
+                Algorithm::Louvain => analysis::louvain(s, resolution, seed),
+                Algorithm::LabelPropagation => analysis::label_propagation(s, seed),
+            });
+            remember(&self.analytics.partitions, key, p.clone());
+            p
+        })
+    }
+
+    /// Connected components of the undirected view, largest first.
+    pub fn components(&self) -> Arc<Vec<Vec<u32>>> {
+        self.analytics
+            .components
+            .get_or_init(|| Arc::new(analysis::components(self.snapshot())))
+            .clone()
+    }
+
+    /// The metrics exports carry, for every node (indexed by `NodeIndex::index()`), computed
+    /// once per graph. Up to [`EXACT_LIMIT`] nodes every figure is exact; above it,
+    /// betweenness is estimated from [`EXPORT_PIVOTS`] pivots (seed 0) and closeness, which
+    /// has no estimate here, is NaN (exports leave it out). A measure that does not converge
+    /// is NaN too.
+    pub fn node_metrics(&self) -> Arc<NodeMetrics> {
+        self.analytics
+            .metrics
+            .get_or_init(|| {
+                let s = self.snapshot();
+                let n = s.node_count();
+                let nan = || Arc::new(vec![f64::NAN; n]);
+                let get = |m: Measure| self.centrality(m).unwrap_or_else(|_| nan());
+                let betweenness = if n > EXACT_LIMIT {
+                    self.approximate_betweenness(EXPORT_PIVOTS, 0)
+                } else {
+                    get(Measure::Betweenness)
+                };
+                let closeness = if n > EXACT_LIMIT {
+                    nan()
+                } else {
+                    get(Measure::Closeness)
+                };
+                Arc::new(NodeMetrics {
+                    degree: analysis::degree(s),
+                    pagerank: get(Measure::PageRank).to_vec(),
+                    betweenness: betweenness.to_vec(),
+                    closeness: closeness.to_vec(),
+                    eigenvector: get(Measure::Eigenvector).to_vec(),
+                    community: self
+                        .communities(Algorithm::Louvain, 1.0, 0)
+                        .membership
+                        .clone(),
+                })
+            })
+            .clone()
+    }
+}
+
+/// Above this many nodes, all-pairs measures (exact betweenness, closeness) are refused: they
+/// cost O(nodes x relations). Approximate betweenness remains available.
+pub const EXACT_LIMIT: usize = 20_000;
+
+/// The pivots exports use for betweenness above [`EXACT_LIMIT`].
+pub const EXPORT_PIVOTS: usize = 1_000;
+
+/// The centrality measures, each with its NetworkX counterpart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    Degree,
+    PageRank,
+    Betweenness,
+    Closeness,
+    Eigenvector,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 5] = [
+        Measure::Degree,
+        Measure::PageRank,
+        Measure::Betweenness,
+        Measure::Closeness,
+        Measure::Eigenvector,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Degree => "degree",
+            Measure::PageRank => "pagerank",
+            Measure::Betweenness => "betweenness",
+            Measure::Closeness => "closeness",
+            Measure::Eigenvector => "eigenvector",
+        }
+    }
+
+    fn is_all_pairs(self) -> bool {
+        matches!(self, Measure::Betweenness | Measure::Closeness)
+    }
+}
+
+/// Community detection algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    Louvain,
+    LabelPropagation,
+}
+
+/// Why a measure has no answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    NotConverged(#[from] NotConverged),
+    #[error(
+        "exact {measure} needs every pair of nodes and this graph has {nodes}; above {EXACT_LIMIT} nodes ask for the approximate measure (sampled pivots)"
+    )]
+    TooLargeForExact { measure: &'static str, nodes: usize },
+}
+
+type Measured = OnceLock<Result<Arc<Vec<f64>>, AnalysisError>>;
+
+/// Results computed once per graph. Parameterised results are kept for up to
+/// [`CACHED_VARIANTS`] parameter sets each, so odd parameters cannot grow memory.
+#[derive(Default)]
+pub(super) struct Cache {
+    snapshot: OnceLock<Snapshot>,
+    measures: [Measured; 5],
+    approximate: Mutex<HashMap<(usize, u64), Arc<Vec<f64>>>>,
+    partitions: Mutex<HashMap<(Algorithm, u64, u64), Arc<Partition>>>,
+    components: OnceLock<Arc<Vec<Vec<u32>>>>,
+    metrics: OnceLock<Arc<NodeMetrics>>,
+}
+
+const CACHED_VARIANTS: usize = 16;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a half-written map entry: insertions are
+    // single calls. Keep serving.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn remember<K: std::hash::Hash + Eq, V>(m: &Mutex<HashMap<K, V>>, key: K, value: V) {
+    let mut map = lock(m);
+    if map.len() >= CACHED_VARIANTS {
+        map.clear();
+    }
+    map.insert(key, value);
 }

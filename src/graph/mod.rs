@@ -5,6 +5,8 @@
 //! GraphQL or HTTP; a new data set means a new graph.
 
 mod analytics;
+mod network;
+mod paths;
 mod search;
 
 use std::collections::HashMap;
@@ -15,8 +17,12 @@ use petgraph::visit::EdgeRef;
 
 use crate::model::*;
 
+pub use analytics::{
+    Algorithm, AnalysisError, EXACT_LIMIT, EXPORT_PIVOTS, Filter, Measure, Subgraph, TooLarge,
+};
+pub use network::DonorLink;
+pub use paths::{Hop, Path, PathQuery, PathView, SearchTooLarge};
 pub use petgraph::Direction::{Incoming, Outgoing};
-pub use analytics::{Filter, Subgraph, TooLarge};
 pub use search::{SearchHit, normalize};
 
 /// An entity of the graph.
@@ -104,6 +110,7 @@ pub struct KnowledgeGraph {
     /// Nodes of each kind, sorted by label then id, in `EntityKind::ALL` order.
     by_kind: Vec<Vec<NodeIndex>>,
     search: search::SearchIndex,
+    analytics: analytics::Cache,
 }
 
 impl KnowledgeGraph {
@@ -159,6 +166,7 @@ impl KnowledgeGraph {
             by_id,
             by_kind,
             search,
+            analytics: Default::default(),
         }
     }
 
