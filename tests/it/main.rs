@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod export;
 mod facts;
 mod graphql;
 mod http;
