@@ -64,6 +64,14 @@ impl fmt::Display for ParamError {
 
 impl std::error::Error for ParamError {}
 
+/// A value as error messages echo it: at most 80 characters.
+fn echo(value: &str) -> String {
+    match value.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &value[..i]),
+        None => value.to_string(),
+    }
+}
+
 fn invalid(parameter: &str, message: String) -> ParamError {
     ParamError {
         code: ErrorCode::InvalidArgument,
@@ -91,9 +99,10 @@ impl ExportParams {
                         .map(|s| format!("did you mean `{s}`? "))
                         .unwrap_or_default();
                     return Err(invalid(
-                        &name,
+                        &echo(&name),
                         format!(
-                            "unknown parameter `{name}`; {hint}export parameters are: {}",
+                            "unknown parameter `{}`; {hint}export parameters are: {}",
+                            echo(&name),
                             NAMES.join(", ")
                         ),
                     ));
@@ -187,7 +196,8 @@ pub fn select(graph: &KnowledgeGraph, params: &ExportParams) -> Result<Selection
             message: format!(
                 "the neighbourhood of `{around}` within depth {depth} has more than {} nodes; \
                  lower `depth`, filter with `kinds` or `types`, or raise `limit` (at most {MAX_LIMIT})",
-                e.limit
+                e.limit,
+                around = echo(around),
             ),
         })?;
     Ok(Selection {
@@ -208,7 +218,10 @@ fn parse_number(name: &str, text: &str, min: usize, max: usize) -> Result<usize,
         .ok_or_else(|| {
             invalid(
                 name,
-                format!("`{name}` must be a whole number from {min} to {max}; got `{text}`"),
+                format!(
+                    "`{name}` must be a whole number from {min} to {max}; got `{}`",
+                    echo(text)
+                ),
             )
         })
 }
@@ -218,6 +231,7 @@ fn find_node(graph: &KnowledgeGraph, gid: &str) -> Result<NodeIndex, ParamError>
         return Ok(ix);
     }
     let prefixes = || EntityKind::ALL.iter().map(|k| k.id_prefix());
+    let shown = echo(gid);
     let error = |message: String| ParamError {
         code: ErrorCode::InvalidId,
         parameter: "around".to_string(),
@@ -228,7 +242,7 @@ fn find_node(graph: &KnowledgeGraph, gid: &str) -> Result<NodeIndex, ParamError>
         .and_then(|(prefix, _)| EntityKind::from_id_prefix(prefix));
     let Some(kind) = kind else {
         return Err(error(format!(
-            "`{gid}` is not a global id; `around` takes `<kind prefix>:<id>` such as \
+            "`{shown}` is not a global id; `around` takes `<kind prefix>:<id>` such as \
              `org:mhlw`, with a prefix among: {}",
             prefixes().collect::<Vec<_>>().join(", ")
         )));
@@ -242,7 +256,7 @@ fn find_node(graph: &KnowledgeGraph, gid: &str) -> Result<NodeIndex, ParamError>
         .map(|s| format!("did you mean `{s}`? "))
         .unwrap_or_default();
     Err(error(format!(
-        "no {} has the id `{gid}`; {hint}use the `id` of a node from the API",
+        "no {} has the id `{shown}`; {hint}use the `id` of a node from the API",
         kind.code()
     )))
 }
@@ -281,7 +295,7 @@ fn parse_list<T: Copy + PartialEq>(
                 let shown = if word.is_empty() {
                     format!("`{parameter}` has an empty entry")
                 } else {
-                    format!("`{word}` is not {what}")
+                    format!("`{}` is not {what}", echo(word))
                 };
                 return Err(invalid(
                     parameter,
@@ -296,12 +310,25 @@ fn parse_list<T: Copy + PartialEq>(
     Ok(out)
 }
 
-/// The closest of `candidates` to `word`, if close enough to be a likely typo.
+/// The closest of `candidates` to `word`, if close enough to be a likely typo. Candidates
+/// whose length alone rules them out are skipped, and so are long words, so that a hostile
+/// parameter cannot make this quadratic work expensive.
 fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let len = word.chars().count();
+    if len > 200 {
+        return None;
+    }
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 4))
+        .filter_map(|c| {
+            let clen = c.chars().count();
+            let max = 2.max(clen / 4);
+            if len.abs_diff(clen) > max {
+                return None;
+            }
+            let d = edit_distance(word, c);
+            (d <= max).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -363,6 +390,15 @@ mod tests {
             pairs(&[("around", "org:mhlw")]).unwrap().around.as_deref(),
             Some("org:mhlw")
         );
+    }
+
+    #[test]
+    fn long_values_are_echoed_shortened_and_not_compared() {
+        let long = "é".repeat(10_000);
+        let err = parse_kinds(&long).unwrap_err();
+        assert!(err.message.chars().count() < 300, "{err}");
+        assert_eq!(echo("org:mhlw"), "org:mhlw");
+        assert_eq!(did_you_mean(&long, ["ORGANIZATION"]), None);
     }
 
     #[test]
