@@ -1,4 +1,4 @@
-//! The `aidgraph` command: serve (the default), check, schema.
+//! The `aidgraph` command: serve (the default), check, schema, export.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,6 +33,37 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Write the graph, or a neighbourhood of a node, for Gephi, NetworkX or Cytoscape.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// graphml, gexf, nodes.csv, edges.csv, csv (both, into the --out folder), cytoscape or
+    /// node-link.
+    #[arg(long)]
+    format: String,
+    /// Export only the neighbourhood of this node (a global id such as `org:mhlw`).
+    #[arg(long)]
+    around: Option<String>,
+    /// Hops from --around (default 1, at most 4).
+    #[arg(long)]
+    depth: Option<String>,
+    /// Keep only these entity kinds (comma-separated, e.g. ORGANIZATION,PROJECT).
+    #[arg(long)]
+    kinds: Option<String>,
+    /// Keep only these relation types (comma-separated, e.g. FUNDS,IMPLEMENTS).
+    #[arg(long)]
+    types: Option<String>,
+    /// The most nodes a neighbourhood may have (default 5000, at most 100000).
+    #[arg(long)]
+    limit: Option<String>,
+    /// Load this data folder instead of the built-in seed.
+    #[arg(long, env = "AIDGRAPH_SEED")]
+    seed: Option<PathBuf>,
+    /// Write to this file (a folder for --format csv) instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -61,6 +92,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Check { dir }) => Ok(check(dir.as_ref())),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Export(args)) => export(args),
         None => serve(cli.serve),
     };
     result.unwrap_or_else(|e| {
@@ -108,5 +140,74 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime
         .block_on(aidgraph::http::serve(args.addr, graph))
         .with_context(|| format!("cannot serve on {}", args.addr))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    use aidgraph::export::{self, ExportParams, Format};
+
+    let formats: Vec<Format> = if args.format.trim().eq_ignore_ascii_case("csv") {
+        vec![Format::NodesCsv, Format::EdgesCsv]
+    } else {
+        vec![
+            args.format
+                .parse::<Format>()
+                .map_err(|e| anyhow::anyhow!("{e}, csv"))?,
+        ]
+    };
+    let csv_dir = formats.len() > 1;
+    if csv_dir && args.out.is_none() {
+        anyhow::bail!("--format csv writes nodes.csv and edges.csv: give the folder with --out");
+    }
+    let params = ExportParams {
+        around: args.around,
+        depth: args.depth,
+        kinds: args.kinds,
+        types: args.types,
+        limit: args.limit,
+    };
+    let data = match load(args.seed.as_ref()) {
+        Ok(d) => d,
+        Err(diags) => {
+            eprintln!("{diags}");
+            eprintln!("aidgraph: not exporting: the data has problems (fix them, then run again)");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let graph = KnowledgeGraph::build(data);
+    let selection = export::select(&graph, &params)?;
+    let metrics = graph.node_metrics();
+    let write = |format: Format, out: &mut dyn std::io::Write| {
+        export::write(
+            format,
+            &graph,
+            &selection.subgraph,
+            &metrics,
+            &mut &mut *out,
+        )
+    };
+    match &args.out {
+        None => {
+            let stdout = std::io::stdout();
+            write(formats[0], &mut stdout.lock()).context("cannot write to standard output")?;
+        }
+        Some(dir) if csv_dir => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            for format in formats {
+                let path = dir.join(format.extension());
+                let mut file = std::fs::File::create(&path)
+                    .with_context(|| format!("cannot create {}", path.display()))?;
+                write(format, &mut file)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+        Some(path) => {
+            let mut file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            write(formats[0], &mut file)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //!
 //! *Architecture Invariant*: HTTP concerns stop here; the API layer never sees a request.
 
+mod export;
 mod graphiql;
 
 use std::net::SocketAddr;
@@ -18,12 +19,13 @@ pub use graphiql::{examples, page as graphiql_page};
 
 /// The application's routes over one graph.
 pub fn router(graph: Arc<KnowledgeGraph>) -> Router {
-    let schema = build_schema(graph);
+    let schema = build_schema(graph.clone());
     Router::new()
         .route("/", get(graphiql::index))
         .route("/graphiql/{file}", get(graphiql::asset))
         .route_service("/graphql", GraphQL::new(schema))
         .route("/healthz", get(|| async { "ok\n" }))
+        .route("/export/{format}", export::route(graph))
 }
 
 /// Serves `graph` on `addr` until Ctrl-C or SIGTERM.

@@ -4,6 +4,7 @@
 mod analysis;
 mod app;
 mod cli;
+mod export;
 mod facts;
 mod graphql;
 mod http;
