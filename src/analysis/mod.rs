@@ -5,24 +5,18 @@
 //! *Architecture Invariant*: this module knows nothing about entities, GraphQL or HTTP. It sees
 //! nodes as `0..n` and edges as pairs; `graph` builds the snapshot and caches the results.
 
-/// An index-only view of a graph with `n` nodes, in two simple forms: the directed simple
-/// graph (parallel edges collapsed) and the undirected simple graph (parallel and antiparallel
-/// edges collapsed). Self-loops are dropped from both.
-pub struct Snapshot {
-    // implementation-defined (CSR adjacency)
-}
+mod centrality;
+mod community;
+mod csr;
+mod rng;
+#[cfg(test)]
+mod tests;
 
-impl Snapshot {
-    /// Builds the snapshot from directed edges `(from, to)` over nodes `0..n`.
-    /// Panics if an endpoint is `>= n` (callers pass indexes of their own graph).
-    pub fn from_edges(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Snapshot {
-        let _ = (n, edges.into_iter());
-        todo!()
-    }
-    pub fn node_count(&self) -> usize {
-        todo!()
-    }
-}
+pub use centrality::{
+    betweenness, betweenness_approx, closeness, degree, degree_centrality, eigenvector, pagerank,
+};
+pub use community::{components, label_propagation, louvain, modularity};
+pub use csr::Snapshot;
 
 /// A power iteration that did not converge within its iteration bound.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
