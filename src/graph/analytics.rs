@@ -298,6 +298,7 @@ pub enum AnalysisError {
 }
 
 type Measured = OnceLock<Result<Arc<Vec<f64>>, AnalysisError>>;
+type Scores = Arc<Vec<f64>>;
 
 /// Results computed once per graph. Parameterised results are kept for up to
 /// [`CACHED_VARIANTS`] parameter sets each, so odd parameters cannot grow memory.
@@ -305,7 +306,7 @@ type Measured = OnceLock<Result<Arc<Vec<f64>>, AnalysisError>>;
 pub(super) struct Cache {
     snapshot: OnceLock<Snapshot>,
     measures: [Measured; 5],
-    approximate: Mutex<HashMap<(usize, u64), Arc<Vec<f64>>>>,
+    approximate: Mutex<HashMap<(usize, u64), Scores>>,
     partitions: Mutex<HashMap<(Algorithm, u64, u64), Arc<Partition>>>,
     components: OnceLock<Arc<Vec<Vec<u32>>>>,
     metrics: OnceLock<Arc<NodeMetrics>>,

@@ -298,3 +298,165 @@ async fn mhlw_funding_flows_reach_cambodia_through_the_ssn_fund_without_inventin
         "{e}"
     );
 }
+
+#[tokio::test]
+async fn degree_centrality_counts_distinct_neighbours_over_n_minus_1() {
+    // Recomputed from the graph: distinct neighbours either way, over n - 1 (NetworkX).
+    let g = seed_graph();
+    let ilo = g.by_global_id("org:ilo").unwrap();
+    let mut neighbours = HashSet::new();
+    for dir in [Outgoing, Incoming] {
+        for (_, n) in g.relations(ilo, None, dir) {
+            if n != ilo {
+                neighbours.insert(n);
+            }
+        }
+    }
+    let expected = neighbours.len() as f64 / (g.node_count() - 1) as f64;
+    let d = TestApp::new()
+        .data("{ centrality(measure: DEGREE, first: 1) { totalCount edges { rank score node { id } } } }")
+        .await;
+    let c = &d["centrality"];
+    assert_eq!(c["totalCount"], g.node_count());
+    assert_eq!(c["edges"][0]["node"]["id"], "org:ilo", "the ILO is the hub");
+    assert_eq!(c["edges"][0]["rank"], 1);
+    assert!((c["edges"][0]["score"].as_f64().unwrap() - expected).abs() < 1e-12);
+}
+
+#[tokio::test]
+async fn centrality_ranks_highest_first_and_pages_by_cursor() {
+    let app = TestApp::new();
+    let d = app
+        .data("{ centrality(measure: PAGERANK, first: 100) { totalCount edges { score } } }")
+        .await;
+    let scores: Vec<f64> = d["centrality"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+    let all = app
+        .data("{ centrality(measure: PAGERANK, first: 100, kinds: [COUNTRY]) { totalCount } }")
+        .await;
+    assert_eq!(
+        all["centrality"]["totalCount"], 18,
+        "the seed's 18 countries"
+    );
+    let page = app
+        .data(
+            r#"{ a: centrality(measure: CLOSENESS, first: 2) { edges { cursor node { id } } }
+                   b: centrality(measure: CLOSENESS, first: 3) { edges { node { id } } } }"#,
+        )
+        .await;
+    let cursor = page["a"]["edges"][1]["cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let next = app
+        .data(&format!(
+            r#"{{ centrality(measure: CLOSENESS, first: 1, after: "{cursor}") {{ edges {{ node {{ id }} }} }} }}"#
+        ))
+        .await;
+    assert_eq!(next["centrality"]["edges"][0], page["b"]["edges"][2]);
+}
+
+#[tokio::test]
+async fn approximate_betweenness_is_betweenness_only_and_exact_with_every_pivot() {
+    let app = TestApp::new();
+    let e = app
+        .error("{ centrality(measure: PAGERANK, approximate: { pivots: 10 }) { totalCount } }")
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_ARGUMENT");
+    assert!(
+        e["message"].as_str().unwrap().contains("BETWEENNESS only"),
+        "{e}"
+    );
+    let d = app
+        .data(
+            r#"{ exact: centrality(measure: BETWEENNESS, first: 5) { edges { score node { id } } }
+                 all: centrality(measure: BETWEENNESS, first: 5, approximate: { pivots: 1000, seed: 3 }) { edges { score node { id } } } }"#,
+        )
+        .await;
+    for (a, b) in d["exact"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(d["all"]["edges"].as_array().unwrap())
+    {
+        assert_eq!(a["node"], b["node"]);
+        assert!((a["score"].as_f64().unwrap() - b["score"].as_f64().unwrap()).abs() < 1e-12);
+    }
+}
+
+#[tokio::test]
+async fn communities_partition_every_node_and_are_deterministic() {
+    let g = seed_graph();
+    let app = TestApp::new();
+    let q = "{ communities(first: 1000) { modularity count communities { index size members(first: 1000) { id } } } }";
+    let d = app.data(q).await;
+    let c = &d["communities"];
+    let mut seen = HashSet::new();
+    let mut sizes = Vec::new();
+    for comm in c["communities"].as_array().unwrap() {
+        let members = ids(&comm["members"]);
+        assert_eq!(members.len() as u64, comm["size"].as_u64().unwrap());
+        sizes.push(members.len());
+        for m in members {
+            assert!(seen.insert(m), "a node in two communities");
+        }
+    }
+    assert_eq!(seen.len(), g.node_count());
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "largest first");
+    let q_value = c["modularity"].as_f64().unwrap();
+    assert!(q_value > 0.3 && q_value < 1.0, "modularity {q_value}");
+    assert_eq!(app.data(q).await, d, "same parameters, same partition");
+    let lpa = app
+        .data("{ communities(algorithm: LABEL_PROPAGATION, seed: 5) { algorithm count } }")
+        .await;
+    assert_eq!(lpa["communities"]["algorithm"], "LABEL_PROPAGATION");
+    let e = app.error("{ communities(resolution: 0) { count } }").await;
+    assert_eq!(e["extensions"]["code"], "INVALID_ARGUMENT");
+}
+
+#[tokio::test]
+async fn components_match_a_walk_of_the_graph() {
+    let g = seed_graph();
+    // Union of everything reachable either way from each unvisited node.
+    let mut seen = vec![false; g.node_count()];
+    let mut sizes = Vec::new();
+    for start in g.whole().nodes {
+        if seen[start.index()] {
+            continue;
+        }
+        seen[start.index()] = true;
+        let mut stack = vec![start];
+        let mut size = 0;
+        while let Some(n) = stack.pop() {
+            size += 1;
+            for dir in [Outgoing, Incoming] {
+                for (_, m) in g.relations(n, None, dir) {
+                    if !seen[m.index()] {
+                        seen[m.index()] = true;
+                        stack.push(m);
+                    }
+                }
+            }
+        }
+        sizes.push(size);
+    }
+    sizes.sort_by(|a, b| b.cmp(a));
+    let d = TestApp::new()
+        .data("{ components(first: 1000) { count largest components { size } } }")
+        .await;
+    let c = &d["components"];
+    assert_eq!(c["count"], sizes.len());
+    assert_eq!(c["largest"], sizes[0]);
+    let got: Vec<usize> = c["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["size"].as_u64().unwrap() as usize)
+        .collect();
+    assert_eq!(got, sizes);
+}
