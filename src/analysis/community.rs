@@ -1,6 +1,8 @@
 //! Components and communities on the undirected simple view of a [`Snapshot`]: connected
 //! components, Louvain, asynchronous label propagation, and Newman modularity.
 
+use std::collections::VecDeque;
+
 use super::rng::Rng;
 use super::{Partition, Snapshot};
 
@@ -112,19 +114,24 @@ pub fn modularity(s: &Snapshot, membership: &[u32], resolution: f64) -> f64 {
 
 /// NetworkX's default modularity-gain threshold between Louvain levels.
 const LOUVAIN_THRESHOLD: f64 = 1e-7;
-/// A safety bound on the sweeps over the nodes within one Louvain level (NetworkX has none;
-/// it only matters if rounding made moves cycle).
+/// A safety bound on the confirming sweeps within one Louvain level (NetworkX has none;
+/// every move strictly raises modularity, so it is never reached in practice).
 const LOUVAIN_MAX_SWEEPS: usize = 1000;
 
 /// Louvain community detection (Blondel et al.) on the undirected simple view with unit
 /// weights, following `networkx.community.louvain_communities(G, resolution=resolution,
 /// threshold=1e-7)`: at each level, nodes are visited in a random order (shuffled once per
 /// level by a PRNG seeded with `seed`) and moved to the neighbouring community of largest
-/// positive modularity gain until a sweep moves nothing; communities are then aggregated into
+/// positive modularity gain until no move improves; communities are then aggregated into
 /// weighted nodes (internal edges become self-loop weight) and the process repeats while a
-/// level raises modularity by more than 1e-7. Isolated nodes stay alone. Deterministic for a
-/// given seed (the random stream differs from Python's, so partitions differ from NetworkX's
-/// for the same seed, with similar modularity). Roughly O(levels * sweeps * (n + m)).
+/// level raises modularity by more than 1e-7. Isolated nodes stay alone.
+///
+/// Differences from NetworkX, none of which lowers the modularity reached: after the first
+/// pass, only the neighbours of nodes that moved are revisited, with a full confirming sweep
+/// at the end (see `one_level`); gains are compared in a form exact for unit weights. The
+/// random stream differs from Python's, so partitions differ from NetworkX's for the same
+/// seed, with similar modularity. Deterministic for a given seed.
+/// About O(levels * (n + m)) in practice.
 pub fn louvain(s: &Snapshot, resolution: f64, seed: u64) -> Partition {
     let n = s.node_count();
     let mut membership: Vec<u32> = (0..n as u32).collect();
@@ -253,64 +260,54 @@ impl WeightedGraph {
     }
 }
 
-/// One Louvain level (NetworkX's `_one_level`): local moves until a sweep moves nothing.
-/// Returns each node's community renumbered `0..k` in ascending order of the original
-/// community index, and whether any node moved.
+/// One Louvain level (NetworkX's `_one_level`): local moves until no single move raises
+/// modularity. Returns each node's community renumbered `0..k` in ascending order of the
+/// original community index, and whether any node moved.
+///
+/// NetworkX sweeps over all nodes (in one random order per level) until a sweep moves
+/// nothing. On large sparse graphs that can take hundreds of sweeps, each moving a handful
+/// of nodes along a "front". We reach the same stopping condition faster with the queue of
+/// Traag et al.'s fast local moving: nodes are first queued in the random order, a node that
+/// moves re-queues its neighbours, and when the queue runs dry a full sweep in the same
+/// order confirms that no node can improve (re-queueing around any node it moves).
 fn one_level(g: &WeightedGraph, m: f64, resolution: f64, rng: &mut Rng) -> (Vec<u32>, bool) {
     let n = g.node_count();
-    let mut node2com: Vec<u32> = (0..n as u32).collect();
-    let mut stot = g.degree.clone();
     let mut order: Vec<u32> = (0..n as u32).collect();
     rng.shuffle(&mut order);
-    let two_m2 = 2.0 * (m * m);
-    let mut weight_to = vec![0.0f64; n];
-    let mut seen = vec![false; n];
-    let mut touched: Vec<u32> = Vec::new();
+    let mut mover = LocalMover {
+        node2com: (0..n as u32).collect(),
+        stot: g.degree.clone(),
+        two_m: 2.0 * m,
+        resolution,
+        weight_to: vec![0.0; n],
+        seen: vec![false; n],
+        touched: Vec::new(),
+    };
+    let mut queue: VecDeque<u32> = order.iter().copied().collect();
+    let mut queued = vec![true; n];
     let mut improvement = false;
     for _ in 0..LOUVAIN_MAX_SWEEPS {
-        let mut moves = 0usize;
-        for &u in &order {
-            let u = u as usize;
-            let own = node2com[u] as usize;
-            for (v, wt) in g.edges(u) {
-                let c = node2com[v] as usize;
-                if !seen[c] {
-                    seen[c] = true;
-                    touched.push(c as u32);
-                }
-                weight_to[c] += wt;
-            }
-            let degree = g.degree[u];
-            stot[own] -= degree;
-            let remove_cost = -weight_to[own] / m + resolution * (stot[own] * degree) / two_m2;
-            let mut best_gain = 0.0;
-            let mut best_com = own;
-            for &c in &touched {
-                let c = c as usize;
-                let gain =
-                    remove_cost + weight_to[c] / m - resolution * (stot[c] * degree) / two_m2;
-                if gain > best_gain {
-                    best_gain = gain;
-                    best_com = c;
-                }
-            }
-            stot[best_com] += degree;
-            for &c in &touched {
-                weight_to[c as usize] = 0.0;
-                seen[c as usize] = false;
-            }
-            touched.clear();
-            if best_com != own {
-                node2com[u] = best_com as u32;
+        while let Some(u) = queue.pop_front() {
+            queued[u as usize] = false;
+            if mover.try_move(g, u as usize) {
                 improvement = true;
-                moves += 1;
+                requeue(g, u as usize, &mut queue, &mut queued);
             }
         }
-        if moves == 0 {
+        let mut moved = false;
+        for &u in &order {
+            if mover.try_move(g, u as usize) {
+                improvement = true;
+                moved = true;
+                requeue(g, u as usize, &mut queue, &mut queued);
+            }
+        }
+        if !moved {
             break;
         }
     }
     // Renumber the non-empty communities 0..k by ascending index.
+    let mut node2com = mover.node2com;
     let mut renumber = vec![u32::MAX; n];
     for &c in &node2com {
         renumber[c as usize] = 0;
@@ -322,6 +319,73 @@ fn one_level(g: &WeightedGraph, m: f64, resolution: f64, rng: &mut Rng) -> (Vec<
         *c = renumber[*c as usize];
     }
     (node2com, improvement)
+}
+
+/// Queues the neighbours of `u` that are not queued yet.
+fn requeue(g: &WeightedGraph, u: usize, queue: &mut VecDeque<u32>, queued: &mut [bool]) {
+    for (v, _) in g.edges(u) {
+        if !queued[v] {
+            queued[v] = true;
+            queue.push_back(v as u32);
+        }
+    }
+}
+
+/// The state of one Louvain level's local moving: community of each node, total degree of
+/// each community, and scratch space to sum a node's edge weight towards each community.
+struct LocalMover {
+    node2com: Vec<u32>,
+    stot: Vec<f64>,
+    two_m: f64,
+    resolution: f64,
+    weight_to: Vec<f64>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl LocalMover {
+    /// Moves `u` to the neighbouring community with the largest positive modularity gain, if
+    /// any (first such community in neighbour order on ties, as NetworkX); reports whether
+    /// `u` moved.
+    fn try_move(&mut self, g: &WeightedGraph, u: usize) -> bool {
+        let own = self.node2com[u] as usize;
+        for (v, wt) in g.edges(u) {
+            let c = self.node2com[v] as usize;
+            if !self.seen[c] {
+                self.seen[c] = true;
+                self.touched.push(c as u32);
+            }
+            self.weight_to[c] += wt;
+        }
+        let degree = g.degree[u];
+        self.stot[own] -= degree;
+        // NetworkX's gain of moving `u` (taken out of `own`) into `c` is
+        // `(score(c) - score(own)) / 2m²` with `score(c) = 2m w_c - γ Σtot_c d_u`. Comparing
+        // scores is equivalent but exact for unit weights and integer γ, so a move whose true
+        // gain is 0 is never taken on rounding noise; `slack` absorbs rounding for other γ
+        // (~1e-12 of the largest possible score).
+        let (two_m, resolution) = (self.two_m, self.resolution);
+        let score = |w: f64, tot: f64| two_m * w - resolution * (tot * degree);
+        let stay = score(self.weight_to[own], self.stot[own]);
+        let mut best_score = stay + 1e-12 * two_m * degree * (1.0 + resolution.abs());
+        let mut best_com = own;
+        for &c in &self.touched {
+            let c = c as usize;
+            let candidate = score(self.weight_to[c], self.stot[c]);
+            if candidate > best_score {
+                best_score = candidate;
+                best_com = c;
+            }
+        }
+        self.stot[best_com] += degree;
+        for &c in &self.touched {
+            self.weight_to[c as usize] = 0.0;
+            self.seen[c as usize] = false;
+        }
+        self.touched.clear();
+        self.node2com[u] = best_com as u32;
+        best_com != own
+    }
 }
 
 /// A bound on label-propagation sweeps; NetworkX has none, but on rare graphs the
