@@ -4,8 +4,6 @@
 //! Paths are node sequences. Where two entities are linked by several relations, each hop
 //! carries the first allowed relation in data order, so answers are deterministic.
 
-use std::collections::VecDeque;
-
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -95,8 +93,11 @@ impl KnowledgeGraph {
         q.filter.keeps_kind(self.graph[node].kind())
     }
 
-    /// A shortest path from `from` to `to` of at most `q.max_length` hops, if any. Among
-    /// shortest paths, the one found first breadth-first in data order.
+    /// A shortest path from `from` to `to` of at most `q.max_length` hops, if any.
+    ///
+    /// Bidirectional breadth-first search (as NetworkX's `shortest_path`): each round grows
+    /// the smaller frontier by one level, so the work is about the square root of a one-sided
+    /// search's on graphs with hubs. Deterministic: the graph's adjacency order is fixed.
     pub fn shortest_path(&self, from: NodeIndex, to: NodeIndex, q: &PathQuery) -> Option<Path> {
         if from == to {
             return Some(Path {
@@ -104,30 +105,121 @@ impl KnowledgeGraph {
                 hops: Vec::new(),
             });
         }
+        const NONE: u32 = u32::MAX;
         let n = self.graph.node_count();
-        let mut parent: Vec<Option<(NodeIndex, Hop)>> = vec![None; n];
-        let mut seen = vec![false; n];
-        seen[from.index()] = true;
-        let mut queue = VecDeque::from([(from, 0usize)]);
-        while let Some((node, d)) = queue.pop_front() {
-            if d == q.max_length {
-                continue;
-            }
-            for (next, hop) in self.hops(node, q) {
-                if seen[next.index()] {
+        // pred[v]: v's neighbour towards `from`; succ[v]: towards `to`.
+        let mut pred = vec![NONE; n];
+        let mut succ = vec![NONE; n];
+        pred[from.index()] = from.index() as u32;
+        succ[to.index()] = to.index() as u32;
+        let mut forward = vec![from];
+        let mut backward = vec![to];
+        let (mut depth_f, mut depth_b) = (0, 0);
+        let undirected = q.view == PathView::Undirected;
+        while !forward.is_empty() && !backward.is_empty() && depth_f + depth_b < q.max_length {
+            let grow_forward = forward.len() <= backward.len();
+            let (frontier, mine, theirs, dir) = if grow_forward {
+                (&mut forward, &mut pred, &succ, Outgoing)
+            } else {
+                (&mut backward, &mut succ, &pred, Incoming)
+            };
+            let mut next = Vec::new();
+            for &u in frontier.iter() {
+                if u != from && u != to && !self.passable(u, q) {
                     continue;
                 }
-                seen[next.index()] = true;
-                parent[next.index()] = Some((node, hop));
-                if next == to {
-                    return Some(unwind(&parent, to));
+                let dirs: &[petgraph::Direction] = if undirected {
+                    &[Outgoing, Incoming]
+                } else if dir == Outgoing {
+                    &[Outgoing]
+                } else {
+                    &[Incoming]
+                };
+                for &d in dirs {
+                    for e in self.graph.edges_directed(u, d) {
+                        if !q.filter.keeps_type(e.weight().kind) {
+                            continue;
+                        }
+                        let v = if d == Outgoing {
+                            e.target()
+                        } else {
+                            e.source()
+                        };
+                        if mine[v.index()] != NONE {
+                            continue;
+                        }
+                        mine[v.index()] = u.index() as u32;
+                        if theirs[v.index()] != NONE
+                            && (v == from || v == to || self.passable(v, q))
+                        {
+                            return Some(self.join(from, to, v, &pred, &succ, q));
+                        }
+                        next.push(v);
+                    }
                 }
-                if self.passable(next, q) {
-                    queue.push_back((next, d + 1));
-                }
+            }
+            *frontier = next;
+            if grow_forward {
+                depth_f += 1;
+            } else {
+                depth_b += 1;
             }
         }
         None
+    }
+
+    /// The path through `meet` from the two search trees, each hop the first allowed
+    /// relation in data order between its two entities.
+    fn join(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        meet: NodeIndex,
+        pred: &[u32],
+        succ: &[u32],
+        q: &PathQuery,
+    ) -> Path {
+        let mut nodes = vec![meet];
+        let mut at = meet;
+        while at != from {
+            at = NodeIndex::new(pred[at.index()] as usize);
+            nodes.push(at);
+        }
+        nodes.reverse();
+        at = meet;
+        while at != to {
+            at = NodeIndex::new(succ[at.index()] as usize);
+            nodes.push(at);
+        }
+        let hops = nodes
+            .windows(2)
+            .map(|w| self.first_hop(w[0], w[1], q))
+            .collect();
+        Path { nodes, hops }
+    }
+
+    /// The first relation in data order that `q` lets a path follow from `a` to `b`.
+    fn first_hop(&self, a: NodeIndex, b: NodeIndex, q: &PathQuery) -> Hop {
+        let forward = self
+            .graph
+            .edges_connecting(a, b)
+            .filter(|e| q.filter.keeps_type(e.weight().kind))
+            .map(|e| Hop {
+                edge: e.id(),
+                forward: true,
+            });
+        let backward = self
+            .graph
+            .edges_connecting(b, a)
+            .filter(|e| q.view == PathView::Undirected && q.filter.keeps_type(e.weight().kind))
+            .map(|e| Hop {
+                edge: e.id(),
+                forward: false,
+            });
+        forward
+            .chain(backward)
+            .min_by_key(|h| h.edge.index())
+            .expect("the search followed a relation between consecutive nodes")
     }
 
     /// Simple paths (no entity twice) from `from` to `to` of at most `q.max_length` hops,
@@ -238,18 +330,4 @@ struct Search<'a> {
     /// Whether some partial path reached `length` hops without ending at `to`, so that a
     /// longer path may exist.
     reached_depth: &'a mut bool,
-}
-
-fn unwind(parent: &[Option<(NodeIndex, Hop)>], to: NodeIndex) -> Path {
-    let mut nodes = vec![to];
-    let mut hops = Vec::new();
-    let mut at = to;
-    while let Some((prev, hop)) = parent[at.index()] {
-        nodes.push(prev);
-        hops.push(hop);
-        at = prev;
-    }
-    nodes.reverse();
-    hops.reverse();
-    Path { nodes, hops }
 }

@@ -68,9 +68,14 @@ async fn shortest_path_is_null_past_max_length_and_respects_types() {
         .data(
             r#"{ short: shortestPath(from: "org:meti", to: "country:MY", maxLength: 1) { length }
                  funds: shortestPath(from: "org:meti", to: "country:MY", types: [FUNDS]) { length }
-                 same: shortestPath(from: "org:meti", to: "org:meti") { length nodes { id } } }"#,
+                 same: shortestPath(from: "org:meti", to: "org:meti") { length nodes { id } }
+                 orgs: shortestPath(from: "org:meti", to: "country:MY", kinds: [ORGANIZATION, PROGRAMME]) { length }
+                 projects: shortestPath(from: "org:meti", to: "country:MY", kinds: [PROJECT]) { length } }"#,
         )
         .await;
+    // Only projects link METI to Malaysia: the ends always count, the middle must be kept.
+    assert_eq!(d["orgs"], Value::Null);
+    assert_eq!(d["projects"]["length"], 2);
     assert_eq!(d["short"], Value::Null);
     assert_eq!(d["funds"], Value::Null, "IN_COUNTRY is not followed");
     assert_eq!(
