@@ -126,6 +126,21 @@ pub(super) fn years(p: &model::Period) -> Option<String> {
     }
 }
 
+/// The group of `node` by its `kind` relations (country, theme): the one entity it points
+/// to, or a group of its own when there are none or several (the sources give no split).
+pub(super) fn group_of(
+    g: &KnowledgeGraph,
+    node: NodeIndex,
+    kind: RT,
+) -> (String, Option<NodeIndex>) {
+    let n = g.neighbors(node, kind, Outgoing);
+    match n.as_slice() {
+        [one] => (g.entity(*one).label().to_string(), Some(*one)),
+        [] => ("(not stated)".to_string(), None),
+        _ => ("(several, no split stated)".to_string(), None),
+    }
+}
+
 /// Funding totals over every `funds` relation (optionally only from `donor`).
 pub fn funding_totals(
     g: &KnowledgeGraph,
@@ -147,14 +162,7 @@ pub fn funding_totals(
     for funder in funders {
         for (edge, recipient) in g.relations(funder, Some(RT::Funds), Outgoing) {
             let rel = g.edge(edge);
-            let single = |kind: RT| {
-                let n = g.neighbors(recipient, kind, Outgoing);
-                match n.as_slice() {
-                    [one] => (g.entity(*one).label().to_string(), Some(*one)),
-                    [] => ("(not stated)".to_string(), None),
-                    _ => ("(several, no split stated)".to_string(), None),
-                }
-            };
+            let single = |kind: RT| group_of(g, recipient, kind);
             let (key, node) = match group_by {
                 FundingGroupBy::Donor => (g.entity(funder).label().to_string(), Some(funder)),
                 FundingGroupBy::Country => single(RT::InCountry),

@@ -1,8 +1,9 @@
 //! The researcher's root fields: paths, neighbourhoods, centralities, communities,
 //! components, the donor network and funding flows.
 //!
-//! Every answer is bounded (path length and count, depth, node count, page size) and fails
-//! with a coded error past its bound. Whole-graph measures are computed once per graph
+//! Every answer is bounded (path length and count, relations scanned, depth, node count,
+//! pivots, page size) and fails with a coded error past its bound; `fundingFlows` lists one
+//! donor's flows in full. Whole-graph measures are computed once per graph
 //! (`graph::analytics`) off the async runtime.
 
 use std::collections::BTreeMap;
@@ -28,8 +29,10 @@ use crate::model::{self, EntityKind as EK, RelationType as RT};
 const MAX_PATH_LENGTH: i32 = 8;
 /// The most paths `paths` returns.
 const MAX_PATHS: i32 = 100;
-/// The partial paths `paths` may explore before giving up.
-const PATH_BUDGET: usize = 200_000;
+/// The relations `paths` may scan before giving up.
+const PATH_BUDGET: usize = 1_000_000;
+/// The most pivots of approximate betweenness (each is a search of the whole graph).
+const MAX_PIVOTS: i32 = 5_000;
 /// The deepest `neighborhood`.
 const MAX_DEPTH: i32 = 4;
 /// The largest `neighborhood`.
@@ -347,8 +350,8 @@ impl Communities {
     async fn algorithm(&self) -> CommunityAlgorithm {
         self.algorithm
     }
-    /// Newman modularity of the partition on the undirected simple view, as NetworkX's
-    /// `community.modularity` computes it.
+    /// Newman modularity of the partition on the undirected simple view at the requested
+    /// resolution (1 for label propagation), as NetworkX's `community.modularity` computes it.
     async fn modularity(&self) -> f64 {
         self.modularity
     }
@@ -504,7 +507,8 @@ impl AnalysisQuery {
     ) -> Result<Option<GqlPath>> {
         let g = graph(ctx);
         let (a, b, q) = path_args(g, &from, &to, direction, types, kinds, max_length)?;
-        Ok(g.shortest_path(a, b, &q).map(GqlPath))
+        let path = blocking(ctx, move |g| g.shortest_path(a, b, &q)).await?;
+        Ok(path.map(GqlPath))
     }
 
     /// Every simple path (no entity twice) between two entities up to `maxLength`
@@ -524,8 +528,8 @@ impl AnalysisQuery {
         let g = graph(ctx);
         let (a, b, q) = path_args(g, &from, &to, direction, types, kinds, max_length)?;
         let first = out_of_range("first", first, 0, MAX_PATHS)?;
-        let paths = g
-            .simple_paths(a, b, &q, first, PATH_BUDGET)
+        let paths = blocking(ctx, move |g| g.simple_paths(a, b, &q, first, PATH_BUDGET))
+            .await?
             .map_err(|e| too_large(e.to_string()))?;
         Ok(paths.into_iter().map(GqlPath).collect())
     }
@@ -546,9 +550,24 @@ impl AnalysisQuery {
         let center = resolve(g, "id", &id, EK::ALL)?;
         let depth = out_of_range("depth", depth, 0, MAX_DEPTH)?;
         let limit = out_of_range("limit", limit, 1, MAX_NODES)?;
-        let sub = g
-            .neighborhood(center, depth, &filter(kinds, types), limit)
-            .map_err(|e| too_large(e.to_string()))?;
+        let f = filter(kinds, types);
+        let sub = blocking(ctx, move |g| g.neighborhood(center, depth, &f, limit))
+            .await?
+            .map_err(|e| {
+                ApiError::new(
+                    Code::TooLarge,
+                    format!(
+                        "{e} (`limit` is at most {MAX_NODES}; past that, export the selection \
+                         with /export/graphml?around=...)"
+                    ),
+                )
+                .extend()
+                .extend_with(|_, x| {
+                    x.set("argument", "limit");
+                    x.set("limit", limit as u64);
+                    x.set("maximum", MAX_NODES);
+                })
+            })?;
         Ok(Neighborhood { center, sub })
     }
 
@@ -566,7 +585,7 @@ impl AnalysisQuery {
     ) -> Result<CentralityConnection> {
         let scores = match (measure, approximate) {
             (CentralityMeasure::Betweenness, Some(a)) => {
-                let pivots = out_of_range("approximate.pivots", a.pivots, 1, i32::MAX)?;
+                let pivots = out_of_range("approximate.pivots", a.pivots, 1, MAX_PIVOTS)?;
                 blocking(ctx, move |g| g.approximate_betweenness(pivots, a.seed)).await?
             }
             (_, Some(_)) => {
@@ -578,25 +597,28 @@ impl AnalysisQuery {
                 .await?
                 .map_err(analysis_error)?,
         };
-        let g = graph(ctx);
         let f = filter(kinds, None);
-        let mut ranked: Vec<(NodeIndex, f64, String)> = scores
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (NodeIndex::new(i), *s))
-            .filter(|(n, _)| f.keeps_kind(g.entity(*n).kind()))
-            .map(|(n, s)| (n, s, g.entity(n).global_id()))
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
-        let items: Vec<Ranked> = ranked
-            .into_iter()
-            .enumerate()
-            .map(|(i, (node, score, _))| Ranked {
-                node,
-                score,
-                rank: i + 1,
-            })
-            .collect();
+        let items = blocking(ctx, move |g| {
+            let mut ranked: Vec<(NodeIndex, f64, String)> = scores
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (NodeIndex::new(i), *s))
+                .filter(|(n, _)| f.keeps_kind(g.entity(*n).kind()))
+                .map(|(n, s)| (n, s, g.entity(n).global_id()))
+                .collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+            ranked
+                .into_iter()
+                .enumerate()
+                .map(|(i, (node, score, _))| Ranked {
+                    node,
+                    score,
+                    rank: i + 1,
+                })
+                .collect::<Vec<Ranked>>()
+        })
+        .await?;
+        let g = graph(ctx);
         let page = paginate(
             items,
             |r| g.entity(r.node).global_id(),
@@ -663,7 +685,14 @@ impl AnalysisQuery {
     ) -> Result<DonorNetwork> {
         let min = out_of_range("minWeight", min_weight, 1, i32::MAX)?;
         let first = out_of_range("first", first, 0, MAX_MEMBERS)?;
-        let links = blocking(ctx, move |g| g.donor_network(min)).await?;
+        let links = blocking(ctx, move |g| {
+            g.donor_links()
+                .iter()
+                .filter(|l| l.shared.len() >= min)
+                .cloned()
+                .collect()
+        })
+        .await?;
         Ok(DonorNetwork { links, first })
     }
 
@@ -677,7 +706,7 @@ impl AnalysisQuery {
     ) -> Result<FundingFlows> {
         let g = graph(ctx);
         let donor = resolve(g, "from", &from, &[EK::Organization, EK::Programme])?;
-        Ok(funding_flows(g, donor, group_by))
+        blocking(ctx, move |g| funding_flows(g, donor, group_by)).await
     }
 }
 
@@ -726,8 +755,8 @@ pub enum FlowGroupBy {
 pub enum AmountBasis {
     /// The amount of the funding relation into the project.
     FundingRelation,
-    /// The project's stated budget, when the sources state no funding amount and this
-    /// donor's chain is the project's only funder.
+    /// The project's stated budget, when no funding relation into it states an amount and
+    /// this donor's chain is its only source of money.
     ProjectBudget,
 }
 
@@ -850,6 +879,8 @@ impl FundingFlows {
 const SHARED: &str =
     "a programme on the way has other funders and the sources do not split its money";
 const NOT_STATED: &str = "the sources state no amount for this funding or the project's budget";
+const BUDGET_SHARED: &str =
+    "the project's budget also has other sources of money and the sources do not split it";
 
 fn funding_flows(g: &KnowledgeGraph, donor: NodeIndex, by: FlowGroupBy) -> FundingFlows {
     use crate::graph::{Incoming, Outgoing};
@@ -859,84 +890,95 @@ fn funding_flows(g: &KnowledgeGraph, donor: NodeIndex, by: FlowGroupBy) -> Fundi
             outgoing.add(a);
         }
     }
-    // A programme's money is this donor's when no one else funds it (a sub-programme that is
-    // only `part_of` its parent has no funder of its own).
-    let sole_funder = |p: NodeIndex, funder: NodeIndex| {
-        let funders = g.neighbors(p, RT::Funds, Incoming);
-        funders.iter().all(|f| *f == funder)
+    // Money reaches a node through `funds` relations into it and, for a project or programme
+    // that is `part_of` a programme, from that programme. A node's money is `funder`'s when
+    // every such source is `funder`.
+    let only_from = |node: NodeIndex, funder: NodeIndex| {
+        let funders = g.neighbors(node, RT::Funds, Incoming);
+        let parents = g.neighbors(node, RT::PartOf, Outgoing);
+        funders
+            .iter()
+            .chain(
+                parents
+                    .iter()
+                    .filter(|p| g.entity(**p).kind() == EK::Programme),
+            )
+            .all(|f| *f == funder)
     };
     let mut groups: BTreeMap<String, FlowGroup> = BTreeMap::new();
     for (project, via) in g.funded_projects(donor, true) {
         let last = via.last().copied().unwrap_or(donor);
-        let hop = g
-            .relations(last, Some(RT::Funds), Outgoing)
-            .into_iter()
-            .find(|(_, n)| *n == project)
-            .map(|(e, _)| g.edge(e));
-        let chain = std::iter::once(donor).chain(via.iter().copied());
-        let sole = chain
-            .clone()
+        let sole = std::iter::once(donor)
+            .chain(via.iter().copied())
             .zip(via.iter().copied())
-            .all(|(funder, p)| sole_funder(p, funder));
-        // The project's budget is this donor's money when the chain is the project's only
-        // funder.
-        let budget = match g.entity(project) {
+            .all(|(funder, p)| only_from(p, funder));
+        // The project's budget is this donor's money when the chain is its only source.
+        let stated_budget = match g.entity(project) {
             crate::graph::Entity::Project(p) => p.budget,
             _ => None,
+        };
+        let budget = stated_budget.filter(|_| only_from(project, last));
+        // One flow per funding relation from the chain's last link (tranches stay apart), or
+        // one without a relation when the project is part of the last programme.
+        let hops: Vec<Option<&model::Relation>> = {
+            let rels: Vec<_> = g
+                .relations(last, Some(RT::Funds), Outgoing)
+                .into_iter()
+                .filter(|(_, n)| *n == project)
+                .map(|(e, _)| Some(g.edge(e)))
+                .collect();
+            if rels.is_empty() { vec![None] } else { rels }
+        };
+        let budget_used = hops.iter().all(|h| h.and_then(|r| r.amount).is_none());
+        for (i, hop) in hops.into_iter().enumerate() {
+            let (amount, basis, note) = match (hop.and_then(|r| r.amount), budget) {
+                _ if !sole => (None, None, Some(SHARED)),
+                (Some(a), _) => (Some(a), Some(AmountBasis::FundingRelation), None),
+                // The budget once, on the first flow, when no relation states an amount.
+                (None, Some(b)) if budget_used && i == 0 => {
+                    (Some(b), Some(AmountBasis::ProjectBudget), None)
+                }
+                (None, None) if stated_budget.is_some() && i == 0 => {
+                    (None, None, Some(BUDGET_SHARED))
+                }
+                (None, _) => (None, None, Some(NOT_STATED)),
+            };
+            let single = |kind: RT| aggregate::group_of(g, project, kind);
+            let (key, node) = match by {
+                FlowGroupBy::Country => single(RT::InCountry),
+                FlowGroupBy::Theme => single(RT::HasTheme),
+                FlowGroupBy::Project => (g.entity(project).label().to_string(), Some(project)),
+                FlowGroupBy::Year => {
+                    let period =
+                        hop.and_then(|r| r.period.as_ref())
+                            .or_else(|| match g.entity(project) {
+                                crate::graph::Entity::Project(p) => p.period.as_ref(),
+                                _ => None,
+                            });
+                    (
+                        period
+                            .and_then(aggregate::years)
+                            .unwrap_or_else(|| "(not stated)".into()),
+                        None,
+                    )
+                }
+            };
+            groups
+                .entry(key.clone())
+                .or_insert_with(|| FlowGroup {
+                    key,
+                    node,
+                    flows: Vec::new(),
+                })
+                .flows
+                .push(FundingFlow {
+                    project,
+                    via: via.clone(),
+                    amount,
+                    basis,
+                    note,
+                });
         }
-        .filter(|_| {
-            g.neighbors(project, RT::Funds, Incoming)
-                .iter()
-                .all(|f| *f == last)
-        });
-        let (amount, basis, note) = match (hop.and_then(|r| r.amount), budget) {
-            (_, _) if !sole => (None, None, Some(SHARED)),
-            (Some(a), _) => (Some(a), Some(AmountBasis::FundingRelation), None),
-            (None, Some(b)) => (Some(b), Some(AmountBasis::ProjectBudget), None),
-            (None, None) => (None, None, Some(NOT_STATED)),
-        };
-        let single = |kind: RT| {
-            let n = g.neighbors(project, kind, Outgoing);
-            match n.as_slice() {
-                [one] => (g.entity(*one).label().to_string(), Some(*one)),
-                [] => ("(not stated)".to_string(), None),
-                _ => ("(several, no split stated)".to_string(), None),
-            }
-        };
-        let (key, node) = match by {
-            FlowGroupBy::Country => single(RT::InCountry),
-            FlowGroupBy::Theme => single(RT::HasTheme),
-            FlowGroupBy::Project => (g.entity(project).label().to_string(), Some(project)),
-            FlowGroupBy::Year => {
-                let period =
-                    hop.and_then(|r| r.period.as_ref())
-                        .or_else(|| match g.entity(project) {
-                            crate::graph::Entity::Project(p) => p.period.as_ref(),
-                            _ => None,
-                        });
-                (
-                    period
-                        .and_then(aggregate::years)
-                        .unwrap_or_else(|| "(not stated)".into()),
-                    None,
-                )
-            }
-        };
-        groups
-            .entry(key.clone())
-            .or_insert_with(|| FlowGroup {
-                key,
-                node,
-                flows: Vec::new(),
-            })
-            .flows
-            .push(FundingFlow {
-                project,
-                via,
-                amount,
-                basis,
-                note,
-            });
     }
     FundingFlows {
         donor,

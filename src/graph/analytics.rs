@@ -166,14 +166,34 @@ impl KnowledgeGraph {
     }
 
     /// Betweenness estimated from `pivots` sampled sources (exact when `pivots >= n`).
+    /// Callers bound `pivots` (each costs a breadth-first search of the whole graph).
     pub fn approximate_betweenness(&self, pivots: usize, seed: u64) -> Arc<Vec<f64>> {
-        let key = (pivots.min(self.node_count()), seed);
-        let cached = lock(&self.analytics.approximate).get(&key).cloned();
-        cached.unwrap_or_else(|| {
-            let v = Arc::new(analysis::betweenness_approx(self.snapshot(), key.0, seed));
-            remember(&self.analytics.approximate, key, v.clone());
-            v
+        let n = self.node_count();
+        // Every pivot is every node: the seed makes no difference, so one cache entry.
+        let key = if pivots >= n { (n, 0) } else { (pivots, seed) };
+        self.single_flight(&self.analytics.approximate, key, || {
+            analysis::betweenness_approx(self.snapshot(), key.0, key.1)
         })
+    }
+
+    /// The cached value of `key`, computing it if absent. Uncached computations run one at a
+    /// time per graph, so a burst of requests with distinct parameters queues instead of
+    /// running dozens of whole-graph computations at once, and concurrent requests for the
+    /// same key compute it once.
+    fn single_flight<K, V>(&self, map: &Cached<K, V>, key: K, compute: impl FnOnce() -> V) -> Arc<V>
+    where
+        K: std::hash::Hash + Eq + Clone,
+    {
+        if let Some(v) = lock(map).get(&key) {
+            return v.clone();
+        }
+        let _lane = lock(&self.analytics.lane);
+        if let Some(v) = lock(map).get(&key) {
+            return v.clone();
+        }
+        let v = Arc::new(compute());
+        remember(map, key, v.clone());
+        v
     }
 
     /// A partition into communities, computed once per graph and parameters. Louvain keeps
@@ -181,11 +201,15 @@ impl KnowledgeGraph {
     /// with seeds derived from it): one run's modularity varies with the node order by a
     /// percent or two, and researchers want the best partition, reproducibly.
     pub fn communities(&self, algorithm: Algorithm, resolution: f64, seed: u64) -> Arc<Partition> {
+        // Label propagation has no resolution: one cache entry whatever is passed.
+        let resolution = match algorithm {
+            Algorithm::Louvain => resolution,
+            Algorithm::LabelPropagation => 1.0,
+        };
         let key = (algorithm, resolution.to_bits(), seed);
-        let cached = lock(&self.analytics.partitions).get(&key).cloned();
-        cached.unwrap_or_else(|| {
+        self.single_flight(&self.analytics.partitions, key, || {
             let s = self.snapshot();
-            let p = Arc::new(match algorithm {
+            match algorithm {
                 Algorithm::Louvain => (0..LOUVAIN_RESTARTS)
                     .map(|i| analysis::louvain(s, resolution, restart_seed(seed, i)))
                     .reduce(|best, p| {
@@ -197,10 +221,16 @@ impl KnowledgeGraph {
                     })
                     .expect("at least one run"),
                 Algorithm::LabelPropagation => analysis::label_propagation(s, seed),
-            });
-            remember(&self.analytics.partitions, key, p.clone());
-            p
+            }
         })
+    }
+
+    /// The donor network with every link (`min_shared` 1), computed once per graph.
+    pub fn donor_links(&self) -> Arc<Vec<super::DonorLink>> {
+        self.analytics
+            .donor_links
+            .get_or_init(|| Arc::new(self.donor_network(1)))
+            .clone()
     }
 
     /// Connected components of the undirected view, largest first.
@@ -322,7 +352,7 @@ pub enum AnalysisError {
 }
 
 type Measured = OnceLock<Result<Arc<Vec<f64>>, AnalysisError>>;
-type Scores = Arc<Vec<f64>>;
+type Cached<K, V> = Mutex<HashMap<K, Arc<V>>>;
 
 /// Results computed once per graph. Parameterised results are kept for up to
 /// [`CACHED_VARIANTS`] parameter sets each, so odd parameters cannot grow memory.
@@ -330,10 +360,13 @@ type Scores = Arc<Vec<f64>>;
 pub(super) struct Cache {
     snapshot: OnceLock<Snapshot>,
     measures: [Measured; 5],
-    approximate: Mutex<HashMap<(usize, u64), Scores>>,
-    partitions: Mutex<HashMap<(Algorithm, u64, u64), Arc<Partition>>>,
+    approximate: Cached<(usize, u64), Vec<f64>>,
+    partitions: Cached<(Algorithm, u64, u64), Partition>,
     components: OnceLock<Arc<Vec<Vec<u32>>>>,
     metrics: OnceLock<Arc<NodeMetrics>>,
+    donor_links: OnceLock<Arc<Vec<super::DonorLink>>>,
+    /// Held while an uncached parameterised result is computed (see `single_flight`).
+    lane: Mutex<()>,
 }
 
 const CACHED_VARIANTS: usize = 16;

@@ -46,7 +46,7 @@ pub struct PathQuery {
 /// A path search that stopped at its work bound before finishing.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
-    "the search explored {steps} partial paths without finishing; lower maxLength or restrict the relation types and kinds"
+    "the search scanned {steps} relations without finishing; lower maxLength or restrict the relation types and kinds"
 )]
 pub struct SearchTooLarge {
     pub steps: usize,
@@ -223,8 +223,8 @@ impl KnowledgeGraph {
     }
 
     /// Simple paths (no entity twice) from `from` to `to` of at most `q.max_length` hops,
-    /// shortest first, at most `limit` of them. The search gives up after `budget` partial
-    /// paths rather than running unbounded on a dense graph.
+    /// shortest first, at most `limit` of them. The search gives up after scanning
+    /// `budget` relations rather than running unbounded on a dense graph.
     pub fn simple_paths(
         &self,
         from: NodeIndex,
@@ -274,6 +274,13 @@ impl KnowledgeGraph {
         hops: &mut Vec<Hop>,
     ) -> Result<(), SearchTooLarge> {
         let last = *nodes.last().expect("a path starts with its first node");
+        // The budget counts relations scanned, kept or not: a hub costs its degree.
+        *s.steps += self.graph.edges_directed(last, Outgoing).count()
+            + match s.q.view {
+                PathView::Undirected => self.graph.edges_directed(last, Incoming).count(),
+                PathView::Directed => 0,
+            }
+            + 1;
         for (next, hop) in self.hops(last, s.q) {
             if s.found.len() >= s.limit {
                 return Ok(());
@@ -281,7 +288,6 @@ impl KnowledgeGraph {
             if s.on_path[next.index()] {
                 continue;
             }
-            *s.steps += 1;
             if *s.steps > s.budget {
                 return Err(SearchTooLarge { steps: s.budget });
             }

@@ -465,3 +465,140 @@ async fn components_match_a_walk_of_the_graph() {
         .collect();
     assert_eq!(got, sizes);
 }
+
+/// A small data set for funding-flow attribution: D funds X (no amount; X's budget 1M) and,
+/// in two tranches, Y; X is also part of programme Q, which E funds.
+const FLOWS: &str = r#"
+[[source]]
+id = "s"
+file = "s.txt"
+title = "Flows"
+
+[[organization]]
+id = "d"
+name = "Donor D"
+kind = "ministry"
+cite = [{ source = "s", quote = "D funds X." }]
+
+[[organization]]
+id = "e"
+name = "Donor E"
+kind = "ministry"
+cite = [{ source = "s", quote = "E funds Q." }]
+
+[[programme]]
+id = "q"
+name = "Programme Q"
+kind = "programme"
+cite = [{ source = "s", quote = "E funds Q." }]
+
+[[project]]
+id = "x"
+title = "Project X"
+status = "unknown"
+budget = { value = "1000000", currency = "USD", qualifier = "exact" }
+cite = [{ source = "s", quote = "X costs US$1 million." }]
+
+[[project]]
+id = "y"
+title = "Project Y"
+status = "unknown"
+cite = [{ source = "s", quote = "D funds Y" }]
+
+[[relation]]
+from = "d"
+type = "funds"
+to = "x"
+cite = [{ source = "s", quote = "D funds X." }]
+
+[[relation]]
+from = "x"
+type = "part_of"
+to = "q"
+cite = [{ source = "s", quote = "X is part of Q." }]
+
+[[relation]]
+from = "e"
+type = "funds"
+to = "q"
+cite = [{ source = "s", quote = "E funds Q." }]
+
+[[relation]]
+from = "d"
+type = "funds"
+to = "y"
+amount = { value = "100", currency = "USD", qualifier = "exact" }
+cite = [{ source = "s", quote = "D funds Y with US$100" }]
+
+[[relation]]
+from = "d"
+type = "funds"
+to = "y"
+amount = { value = "200", currency = "USD", qualifier = "exact" }
+cite = [{ source = "s", quote = "then US$200." }]
+"#;
+
+#[tokio::test]
+async fn flows_never_give_a_donor_money_that_others_share_and_keep_every_tranche() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("flows.toml"), FLOWS).unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    std::fs::write(
+        dir.path().join("sources/s.txt"),
+        "D funds X. X costs US$1 million. X is part of Q. E funds Q. \
+         D funds Y with US$100, then US$200.\n",
+    )
+    .unwrap();
+    let data = aidgraph::seed::load_dir(dir.path()).expect("valid data");
+    let app = TestApp::with_graph(std::sync::Arc::new(aidgraph::graph::KnowledgeGraph::build(
+        data,
+    )));
+    let d = app
+        .data(
+            r#"{ fundingFlows(from: "org:d", groupBy: PROJECT) { outgoing { amount count }
+                groups { node { id } totals { amount count } flows { amount { amount } note } } } }"#,
+        )
+        .await;
+    let f = &d["fundingFlows"];
+    assert_eq!(f["outgoing"], json!([{ "amount": "300", "count": 2 }]));
+    let groups = f["groups"].as_array().unwrap();
+    let x = groups
+        .iter()
+        .find(|g| g["node"]["id"] == "project:x")
+        .unwrap();
+    // X's US$1 million also comes through Q from E: none of it is D's by the sources.
+    assert_eq!(x["flows"][0]["amount"], Value::Null);
+    assert!(
+        x["flows"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("other sources"),
+        "{x}"
+    );
+    let y = groups
+        .iter()
+        .find(|g| g["node"]["id"] == "project:y")
+        .unwrap();
+    assert_eq!(
+        y["flows"].as_array().unwrap().len(),
+        2,
+        "one flow per tranche"
+    );
+    assert_eq!(y["totals"], json!([{ "amount": "300", "count": 2 }]));
+}
+
+#[tokio::test]
+async fn bounds_on_pivots_and_neighbourhoods_say_the_maximum() {
+    let app = TestApp::new();
+    let e = app
+        .error("{ centrality(measure: BETWEENNESS, approximate: { pivots: 5001 }) { totalCount } }")
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_ARGUMENT");
+    assert_eq!(e["extensions"]["maximum"], 5000);
+    let e = app
+        .error(r#"{ neighborhood(id: "org:ilo", depth: 2, limit: 5) { nodeCount } }"#)
+        .await;
+    assert_eq!(e["extensions"]["code"], "TOO_LARGE");
+    assert_eq!(e["extensions"]["maximum"], 5000);
+    assert_eq!(e["extensions"]["limit"], 5);
+}

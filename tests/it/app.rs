@@ -49,6 +49,13 @@ impl TestApp {
         }
     }
 
+    /// The router over another graph.
+    pub fn with_graph(graph: Arc<KnowledgeGraph>) -> Self {
+        TestApp {
+            router: aidgraph::http::router(graph),
+        }
+    }
+
     pub async fn request(&self, req: Request<Body>) -> Reply {
         let res = self
             .router
