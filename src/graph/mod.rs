@@ -111,11 +111,13 @@ pub struct KnowledgeGraph {
     by_kind: Vec<Vec<NodeIndex>>,
     search: search::SearchIndex,
     analytics: analytics::Cache,
+    version: String,
 }
 
 impl KnowledgeGraph {
     /// Builds the graph from a validated data set (references are trusted to resolve).
     pub fn build(data: Dataset) -> KnowledgeGraph {
+        let version = content_version(&data);
         let mut graph = DiGraph::new();
         let mut by_id = HashMap::new();
         let outcome_edges: Vec<Relation> = data
@@ -167,7 +169,14 @@ impl KnowledgeGraph {
             by_kind,
             search,
             analytics: Default::default(),
+            version,
         }
+    }
+
+    /// A fingerprint of the data (16 hex digits): equal data, equal version. HTTP caches key
+    /// on it.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     pub fn node_count(&self) -> usize {
@@ -294,6 +303,22 @@ impl KnowledgeGraph {
         }
         out
     }
+}
+
+/// Hashes every field of the data set (through its `Debug` form, streamed: no copy).
+fn content_version(data: &Dataset) -> String {
+    use std::fmt::Write;
+    use std::hash::Hasher;
+    struct Feed(std::hash::DefaultHasher);
+    impl Write for Feed {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut feed = Feed(std::hash::DefaultHasher::new());
+    let _ = write!(feed, "{data:?}");
+    format!("{:016x}", feed.0.finish())
 }
 
 fn kind_slot(kind: EntityKind) -> usize {

@@ -4,13 +4,13 @@
 
 mod export;
 mod graphiql;
+mod graphql;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use async_graphql_axum::GraphQL;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{any, get};
 
 use crate::api::build_schema;
 use crate::graph::KnowledgeGraph;
@@ -23,7 +23,14 @@ pub fn router(graph: Arc<KnowledgeGraph>) -> Router {
     Router::new()
         .route("/", get(graphiql::index))
         .route("/graphiql/{file}", get(graphiql::asset))
-        .route_service("/graphql", GraphQL::new(schema))
+        .route(
+            "/graphql",
+            any(graphql::handle).with_state(graphql::GraphqlService {
+                schema,
+                graph_version: graph.version().into(),
+                max_body: graphql::DEFAULT_MAX_BODY,
+            }),
+        )
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/export/{format}", export::route(graph))
 }

@@ -56,6 +56,11 @@ impl TestApp {
         }
     }
 
+    /// A handle for requests whose headers the test reads.
+    pub fn router(&self) -> RawRouter<'_> {
+        RawRouter(&self.router)
+    }
+
     pub async fn request(&self, req: Request<Body>) -> Reply {
         let res = self
             .router
@@ -112,5 +117,18 @@ impl TestApp {
     pub async fn error(&self, query: &str) -> Value {
         let v = self.graphql(query).await;
         v["errors"][0].clone()
+    }
+}
+
+/// The router, answering with the full response.
+pub struct RawRouter<'a>(&'a Router);
+
+impl RawRouter<'_> {
+    pub async fn oneshot_raw(&self, req: Request<Body>) -> axum::response::Response {
+        self.0
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router is infallible")
     }
 }

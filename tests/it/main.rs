@@ -9,6 +9,7 @@ mod facts;
 mod graphql;
 mod http;
 mod playground;
+mod protocol;
 mod provenance;
 mod seed_errors;
 mod tidy;
