@@ -20,6 +20,7 @@ use super::graph;
 use super::page::{Page, PageArgs, PageInfo, paginate};
 use super::types::{Country, Node, Organization, Programme, Project};
 use super::values::{EntityKind, Money, Qualifier, RelationType};
+use crate::analysis::Partition;
 use crate::graph::{
     Algorithm, AnalysisError, Filter, KnowledgeGraph, Measure, Path, PathQuery, PathView,
 };
@@ -305,7 +306,33 @@ pub enum CommunityAlgorithm {
 /// A group of entities: a community or a connected component.
 pub struct Group {
     index: usize,
-    members: Arc<Vec<Vec<u32>>>,
+    groups: Groups,
+}
+
+/// The list a group belongs to, shared with the graph's cache (never copied).
+#[derive(Clone)]
+enum Groups {
+    Communities(Arc<Partition>),
+    Components(Arc<Vec<Vec<u32>>>),
+}
+
+impl Groups {
+    fn list(&self) -> &[Vec<u32>] {
+        match self {
+            Groups::Communities(p) => &p.communities,
+            Groups::Components(c) => c,
+        }
+    }
+
+    /// The first `first` groups, largest first.
+    fn first(&self, first: usize) -> Vec<Group> {
+        (0..self.list().len().min(first))
+            .map(|index| Group {
+                index,
+                groups: self.clone(),
+            })
+            .collect()
+    }
 }
 
 #[Object]
@@ -315,7 +342,7 @@ impl Group {
         self.index
     }
     async fn size(&self) -> usize {
-        self.members[self.index].len()
+        self.groups.list()[self.index].len()
     }
     /// The members, in data order, optionally of some kinds only.
     async fn members(
@@ -327,7 +354,7 @@ impl Group {
         let first = out_of_range("first", first, 0, MAX_MEMBERS)?;
         let g = graph(ctx);
         let f = filter(kinds, None);
-        Ok(self.members[self.index]
+        Ok(self.groups.list()[self.index]
             .iter()
             .map(|i| NodeIndex::new(*i as usize))
             .filter(|n| f.keeps_kind(g.entity(*n).kind()))
@@ -340,8 +367,7 @@ impl Group {
 /// A partition of the graph into communities.
 pub struct Communities {
     algorithm: CommunityAlgorithm,
-    modularity: f64,
-    groups: Arc<Vec<Vec<u32>>>,
+    partition: Arc<Partition>,
     first: usize,
 }
 
@@ -353,19 +379,14 @@ impl Communities {
     /// Newman modularity of the partition on the undirected simple view at the requested
     /// resolution (1 for label propagation), as NetworkX's `community.modularity` computes it.
     async fn modularity(&self) -> f64 {
-        self.modularity
+        self.partition.modularity
     }
     async fn count(&self) -> usize {
-        self.groups.len()
+        self.partition.communities.len()
     }
     /// The largest communities, at most `first` of them.
     async fn communities(&self) -> Vec<Group> {
-        (0..self.groups.len().min(self.first))
-            .map(|index| Group {
-                index,
-                members: self.groups.clone(),
-            })
-            .collect()
+        Groups::Communities(self.partition.clone()).first(self.first)
     }
 }
 
@@ -386,12 +407,7 @@ impl Components {
     }
     /// The largest components, at most `first` of them.
     async fn components(&self) -> Vec<Group> {
-        (0..self.groups.len().min(self.first))
-            .map(|index| Group {
-                index,
-                members: self.groups.clone(),
-            })
-            .collect()
+        Groups::Components(self.groups.clone()).first(self.first)
     }
 }
 
@@ -583,41 +599,37 @@ impl AnalysisQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<CentralityConnection> {
-        let scores = match (measure, approximate) {
+        let (scores, order) = match (measure, approximate) {
             (CentralityMeasure::Betweenness, Some(a)) => {
                 let pivots = out_of_range("approximate.pivots", a.pivots, 1, MAX_PIVOTS)?;
-                blocking(ctx, move |g| g.approximate_betweenness(pivots, a.seed)).await?
+                blocking(ctx, move |g| {
+                    let scores = g.approximate_betweenness(pivots, a.seed);
+                    let order = Arc::new(g.rank(&scores));
+                    (scores, order)
+                })
+                .await?
             }
             (_, Some(_)) => {
                 return Err(invalid(
                     "`approximate` applies to BETWEENNESS only; the other measures are exact",
                 ));
             }
-            (m, None) => blocking(ctx, move |g| g.centrality(m.into()))
+            (m, None) => blocking(ctx, move |g| g.ranked(m.into()))
                 .await?
                 .map_err(analysis_error)?,
         };
+        let g = graph(ctx);
         let f = filter(kinds, None);
-        let items = blocking(ctx, move |g| {
-            let mut ranked: Vec<(NodeIndex, f64, String)> = scores
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (NodeIndex::new(i), *s))
-                .filter(|(n, _)| f.keeps_kind(g.entity(*n).kind()))
-                .map(|(n, s)| (n, s, g.entity(n).global_id()))
-                .collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
-            ranked
-                .into_iter()
-                .enumerate()
-                .map(|(i, (node, score, _))| Ranked {
-                    node,
-                    score,
-                    rank: i + 1,
-                })
-                .collect::<Vec<Ranked>>()
-        })
-        .await?;
+        let items: Vec<Ranked> = order
+            .iter()
+            .filter(|n| f.keeps_kind(g.entity(**n).kind()))
+            .enumerate()
+            .map(|(i, n)| Ranked {
+                node: *n,
+                score: scores[n.index()],
+                rank: i + 1,
+            })
+            .collect();
         let g = graph(ctx);
         let page = paginate(
             items,
@@ -653,11 +665,10 @@ impl AnalysisQuery {
             CommunityAlgorithm::Louvain => Algorithm::Louvain,
             CommunityAlgorithm::LabelPropagation => Algorithm::LabelPropagation,
         };
-        let p = blocking(ctx, move |g| g.communities(alg, resolution, seed)).await?;
+        let partition = blocking(ctx, move |g| g.communities(alg, resolution, seed)).await?;
         Ok(Communities {
             algorithm,
-            modularity: p.modularity,
-            groups: Arc::new(p.communities.clone()),
+            partition,
             first,
         })
     }

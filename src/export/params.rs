@@ -9,6 +9,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::graph::{Filter, KnowledgeGraph, Subgraph};
 use crate::model::{EntityKind, RelationType};
+use crate::seed::did_you_mean;
 
 use super::{kind_name, type_name};
 
@@ -308,48 +309,6 @@ fn parse_list<T: Copy + PartialEq>(
         }
     }
     Ok(out)
-}
-
-/// The closest of `candidates` to `word`, if close enough to be a likely typo. Candidates
-/// whose length alone rules them out are skipped, and so are long words, so that a hostile
-/// parameter cannot make this quadratic work expensive.
-fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let len = word.chars().count();
-    if len > 200 {
-        return None;
-    }
-    candidates
-        .into_iter()
-        .filter_map(|c| {
-            let clen = c.chars().count();
-            let max = 2.max(clen / 4);
-            if len.abs_diff(clen) > max {
-                return None;
-            }
-            let d = edit_distance(word, c);
-            (d <= max).then_some((d, c))
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(cur)
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

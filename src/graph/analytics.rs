@@ -112,22 +112,21 @@ impl KnowledgeGraph {
         Ok(self.induced(&keep, filter))
     }
 
+    /// The kept nodes and the kept-type relations between them, found through the kept
+    /// nodes' own relations: a small neighbourhood costs its size, not the graph's.
     fn induced(&self, keep: &[bool], filter: &Filter) -> Subgraph {
-        let nodes = self
+        let nodes: Vec<NodeIndex> = self
             .graph
             .node_indices()
             .filter(|n| keep[n.index()])
             .collect();
-        let edges = self
-            .graph
-            .edge_references()
-            .filter(|e| {
-                keep[e.source().index()]
-                    && keep[e.target().index()]
-                    && filter.keeps_type(e.weight().kind)
-            })
+        let mut edges: Vec<EdgeIndex> = nodes
+            .iter()
+            .flat_map(|n| self.graph.edges_directed(*n, Outgoing))
+            .filter(|e| keep[e.target().index()] && filter.keeps_type(e.weight().kind))
             .map(|e| e.id())
             .collect();
+        edges.sort();
         Subgraph { nodes, edges }
     }
 
@@ -163,6 +162,30 @@ impl KnowledgeGraph {
             }))
         })
         .clone()
+    }
+
+    /// A centrality and the nodes ranked by it, both computed once per graph.
+    pub fn ranked(&self, measure: Measure) -> Result<(Scores, Arc<Vec<NodeIndex>>), AnalysisError> {
+        let scores = self.centrality(measure)?;
+        let order = self.analytics.rankings[measure as usize]
+            .get_or_init(|| Arc::new(self.rank(&scores)))
+            .clone();
+        Ok((scores, order))
+    }
+
+    /// Every node by decreasing score, ties in global-id order.
+    pub fn rank(&self, scores: &[f64]) -> Vec<NodeIndex> {
+        let mut order: Vec<(NodeIndex, String)> = self
+            .graph
+            .node_indices()
+            .map(|n| (n, self.graph[n].global_id()))
+            .collect();
+        order.sort_by(|(a, ga), (b, gb)| {
+            scores[b.index()]
+                .total_cmp(&scores[a.index()])
+                .then_with(|| ga.cmp(gb))
+        });
+        order.into_iter().map(|(n, _)| n).collect()
     }
 
     /// Betweenness estimated from `pivots` sampled sources (exact when `pivots >= n`).
@@ -353,6 +376,7 @@ pub enum AnalysisError {
 
 type Measured = OnceLock<Result<Arc<Vec<f64>>, AnalysisError>>;
 type Cached<K, V> = Mutex<HashMap<K, Arc<V>>>;
+type Scores = Arc<Vec<f64>>;
 
 /// Results computed once per graph. Parameterised results are kept for up to
 /// [`CACHED_VARIANTS`] parameter sets each, so odd parameters cannot grow memory.
@@ -360,6 +384,7 @@ type Cached<K, V> = Mutex<HashMap<K, Arc<V>>>;
 pub(super) struct Cache {
     snapshot: OnceLock<Snapshot>,
     measures: [Measured; 5],
+    rankings: [OnceLock<Arc<Vec<NodeIndex>>>; 5],
     approximate: Cached<(usize, u64), Vec<f64>>,
     partitions: Cached<(Algorithm, u64, u64), Partition>,
     components: OnceLock<Arc<Vec<Vec<u32>>>>,

@@ -75,15 +75,29 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo (within
+/// 2 edits, or a quarter of the candidate's length). Candidates whose length alone rules them
+/// out are skipped, and so are words over 200 characters, so that hostile input (an HTTP
+/// parameter) cannot make this quadratic work expensive.
 pub(crate) fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    let len = word.chars().count();
+    if len > 200 {
+        return None;
+    }
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .filter_map(|c| {
+            let clen = c.chars().count();
+            let max = 2.max(clen / 4);
+            if len.abs_diff(clen) > max {
+                return None;
+            }
+            let d = edit_distance(word, c);
+            (d <= max).then_some((d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

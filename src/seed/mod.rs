@@ -18,7 +18,7 @@ use include_dir::{Dir, include_dir};
 pub use diagnostic::{Diagnostic, Diagnostics, Loc};
 
 use crate::model::{Dataset, EntityKind, fold_whitespace, iso_country};
-use diagnostic::did_you_mean;
+pub(crate) use diagnostic::did_you_mean;
 use parse::Collected;
 use reader::At;
 

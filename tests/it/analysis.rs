@@ -383,12 +383,12 @@ async fn approximate_betweenness_is_betweenness_only_and_exact_with_every_pivot(
                  all: centrality(measure: BETWEENNESS, first: 5, approximate: { pivots: 1000, seed: 3 }) { edges { score node { id } } } }"#,
         )
         .await;
-    for (a, b) in d["exact"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(d["all"]["edges"].as_array().unwrap())
-    {
+    let (exact, all) = (
+        d["exact"]["edges"].as_array().unwrap(),
+        d["all"]["edges"].as_array().unwrap(),
+    );
+    assert_eq!((exact.len(), all.len()), (5, 5));
+    for (a, b) in exact.iter().zip(all) {
         assert_eq!(a["node"], b["node"]);
         assert!((a["score"].as_f64().unwrap() - b["score"].as_f64().unwrap()).abs() < 1e-12);
     }

@@ -88,6 +88,71 @@ entity_type!(Theme, Theme, model::Theme);
 entity_type!(Outcome, Outcome, model::Outcome);
 entity_type!(Source, Source, model::Source);
 
+/// An entity's `#[Object]` impl: its own fields as written, then one relation connection
+/// per line of `relations` (`name: out|inc RELATION_TYPE [other kinds] -> Connection;`,
+/// `out` when the entity is the relation's subject), then, given `any_relations {}`, the
+/// generic `relations` field.
+/// One table per entity instead of one hand-written resolver per traversal.
+macro_rules! entity_object {
+    (
+        $(#[$meta:meta])*
+        impl $ty:ident { $($fields:tt)* }
+        relations {
+            $(
+                $(#[doc = $doc:literal])*
+                $name:ident: $dir:ident $rel:ident [$($kind:ident),*] -> $conn:ident;
+            )*
+        }
+        $($any:ident { $(#[doc = $any_doc:literal])* })?
+    ) => {
+        $(#[$meta])*
+        #[Object]
+        impl $ty {
+            $($fields)*
+
+            $(
+                $(#[doc = $doc])*
+                async fn $name(
+                    &self,
+                    ctx: &Context<'_>,
+                    first: Option<i32>,
+                    after: Option<String>,
+                    last: Option<i32>,
+                    before: Option<String>,
+                ) -> Result<$conn> {
+                    let page = $dir(
+                        ctx,
+                        self.0,
+                        RT::$rel,
+                        &[$(EK::$kind),*],
+                        args(first, after, last, before),
+                    )?;
+                    Ok($conn(page))
+                }
+            )*
+
+            $(
+            $(#[doc = $any_doc])*
+            #[graphql(name = "relations")]
+            async fn $any(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(name = "type")] kind: Option<RelationType>,
+                #[graphql(default_with = "RelationDirection::Both")] direction: RelationDirection,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> Result<NodeRelationConnection> {
+                any_relations(ctx, self.0, kind, direction, args(first, after, last, before))
+            }
+            )?
+        }
+    };
+}
+
+use entity_object;
+
 type Rels = Result<Page<(EdgeIndex, NodeIndex)>>;
 
 fn args(

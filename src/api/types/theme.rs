@@ -2,65 +2,38 @@
 
 use super::*;
 
-/// A theme or sector, with its OECD DAC purpose code where one fits.
-#[Object]
-impl Theme {
-    pub async fn id(&self, ctx: &Context<'_>) -> ID {
-        self.gid(ctx)
+entity_object! {
+    /// A theme or sector, with its OECD DAC purpose code where one fits.
+    impl Theme {
+        pub async fn id(&self, ctx: &Context<'_>) -> ID {
+            self.gid(ctx)
+        }
+        async fn name<'a>(&self, ctx: &Context<'a>) -> &'a str {
+            &self.data(ctx).name
+        }
+        /// The OECD DAC 5-digit CRS purpose code (IATI sector vocabulary 1).
+        async fn dac_code<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+            self.data(ctx).dac_code.as_deref()
+        }
+        /// The name of the DAC purpose code in the IATI codelist.
+        async fn dac_name(&self, ctx: &Context<'_>) -> Option<&'static str> {
+            self.data(ctx)
+                .dac_code
+                .as_deref()
+                .and_then(model::dac::dac_name)
+        }
+        async fn aliases<'a>(&self, ctx: &Context<'a>) -> &'a [String] {
+            &self.data(ctx).aliases
+        }
+        async fn description<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+            self.data(ctx).description.as_deref()
+        }
+        async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
+            citations(&self.data(ctx).cite)
+        }
     }
-    async fn name<'a>(&self, ctx: &Context<'a>) -> &'a str {
-        &self.data(ctx).name
-    }
-    /// The OECD DAC 5-digit CRS purpose code (IATI sector vocabulary 1).
-    async fn dac_code<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
-        self.data(ctx).dac_code.as_deref()
-    }
-    /// The name of the DAC purpose code in the IATI codelist.
-    async fn dac_name(&self, ctx: &Context<'_>) -> Option<&'static str> {
-        self.data(ctx)
-            .dac_code
-            .as_deref()
-            .and_then(model::dac::dac_name)
-    }
-    async fn aliases<'a>(&self, ctx: &Context<'a>) -> &'a [String] {
-        &self.data(ctx).aliases
-    }
-    async fn description<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
-        self.data(ctx).description.as_deref()
-    }
-    async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-        citations(&self.data(ctx).cite)
-    }
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<ProjectRelationConnection> {
-        Ok(ProjectRelationConnection(inc(
-            ctx,
-            self.0,
-            RT::HasTheme,
-            &[EK::Project],
-            args(first, after, last, before),
-        )?))
-    }
-    async fn programmes(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<ProgrammeRelationConnection> {
-        Ok(ProgrammeRelationConnection(inc(
-            ctx,
-            self.0,
-            RT::HasTheme,
-            &[EK::Programme],
-            args(first, after, last, before),
-        )?))
+    relations {
+        projects: inc HasTheme [Project] -> ProjectRelationConnection;
+        programmes: inc HasTheme [Programme] -> ProgrammeRelationConnection;
     }
 }
