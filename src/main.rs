@@ -6,9 +6,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 
+use std::time::Duration;
+
+use aidgraph::api::limits::QueryLimits;
 use aidgraph::graph::KnowledgeGraph;
+use aidgraph::http::{RateLimit, ServerConfig, Watch};
+use aidgraph::live::{DataSource, Live};
 use aidgraph::model::Dataset;
 use aidgraph::seed::{self, Diagnostics};
 
@@ -74,6 +80,150 @@ struct ServeArgs {
     /// Load this data folder instead of the built-in seed.
     #[arg(long, env = "AIDGRAPH_SEED")]
     seed: Option<PathBuf>,
+    /// Reload the --seed folder when its files change (SIGHUP always reloads).
+    #[arg(long, env = "AIDGRAPH_WATCH")]
+    watch: bool,
+    /// How often --watch looks at the files.
+    #[arg(long, env = "AIDGRAPH_WATCH_INTERVAL", default_value = "1s", value_parser = duration)]
+    watch_interval: Duration,
+    /// Log lines as `text` or `json` (one object per line); the level comes from AIDGRAPH_LOG
+    /// (e.g. `info`, `warn,aidgraph::access=off`).
+    #[arg(long, env = "AIDGRAPH_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
+    /// Deepest selection-set nesting a query may have.
+    #[arg(long, env = "AIDGRAPH_MAX_DEPTH", default_value_t = QueryLimits::default().max_depth)]
+    max_depth: usize,
+    /// Highest complexity a query may have: each field costs 1, and a connection multiplies
+    /// what it selects by its page size (`first`/`last`, 20 by default).
+    #[arg(long, env = "AIDGRAPH_MAX_COMPLEXITY", default_value_t = QueryLimits::default().max_complexity)]
+    max_complexity: u64,
+    /// Most aliased fields an operation may have.
+    #[arg(long, env = "AIDGRAPH_MAX_ALIASES", default_value_t = QueryLimits::default().max_aliases)]
+    max_aliases: usize,
+    /// Most fields an operation's root selection may have.
+    #[arg(long, env = "AIDGRAPH_MAX_ROOT_FIELDS", default_value_t = QueryLimits::default().max_root_fields)]
+    max_root_fields: usize,
+    /// Largest `first`/`last` a connection accepts (at most 1000).
+    #[arg(long, env = "AIDGRAPH_MAX_PAGE_SIZE", default_value_t = QueryLimits::default().max_page_size,
+          value_parser = clap::value_parser!(u16).range(1..=1000).map(usize::from))]
+    max_page_size: usize,
+    /// Largest GraphQL document, in bytes.
+    #[arg(long, env = "AIDGRAPH_MAX_DOCUMENT_BYTES", default_value_t = QueryLimits::default().max_document_bytes)]
+    max_document_bytes: usize,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "AIDGRAPH_MAX_BODY_BYTES", default_value_t = ServerConfig::default().max_body_bytes)]
+    max_body_bytes: usize,
+    /// Most operations in a batched (JSON array) POST; 0 refuses batches.
+    #[arg(long, env = "AIDGRAPH_MAX_BATCH", default_value_t = 0)]
+    max_batch: usize,
+    /// Longest a GraphQL request may run (e.g. `30s`, `500ms`); past it, 504.
+    #[arg(long, env = "AIDGRAPH_REQUEST_TIMEOUT", default_value = "30s", value_parser = duration)]
+    request_timeout: Duration,
+    /// Longest a client may take to send its request body; past it, 408.
+    #[arg(long, env = "AIDGRAPH_BODY_TIMEOUT", default_value = "10s", value_parser = duration)]
+    body_timeout: Duration,
+    /// GraphQL requests executed at once; more wait, then get 503.
+    #[arg(long, env = "AIDGRAPH_MAX_CONCURRENT", default_value_t = ServerConfig::default().max_concurrent,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    max_concurrent: usize,
+    /// Requests per second per client IP on /graphql and /export (bursts of --rate-burst);
+    /// 0 turns the limit off.
+    #[arg(long, env = "AIDGRAPH_RATE_LIMIT", default_value_t = 50)]
+    rate_limit: u32,
+    /// Requests a client may send at once before --rate-limit applies.
+    #[arg(long, env = "AIDGRAPH_RATE_BURST", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    rate_burst: u32,
+    /// Take the client IP from the last X-Forwarded-For entry (only behind a proxy that sets
+    /// it; otherwise clients choose their own rate-limit bucket).
+    #[arg(long, env = "AIDGRAPH_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// An origin allowed to call the API from a browser (repeat, or comma-separate in the
+    /// environment variable); `*` allows any. None by default.
+    #[arg(
+        long = "cors-origin",
+        env = "AIDGRAPH_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
+    /// Turn off introspection (`__schema`, `__type`); GraphiQL then has no docs or completion.
+    #[arg(long, env = "AIDGRAPH_NO_INTROSPECTION")]
+    no_introspection: bool,
+    /// Persisted queries (APQ) kept in memory; 0 turns APQ off.
+    #[arg(long, env = "AIDGRAPH_APQ_ENTRIES", default_value_t = ServerConfig::default().apq_entries)]
+    apq_entries: usize,
+}
+
+/// `30s`, `500ms`, `2m`, or a plain number of seconds.
+fn duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((s, "s"), |i| (&s[..i], s[i..].trim()));
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration; write e.g. 30s, 500ms or 2m"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        _ => return Err(format!("`{unit}` is not a unit; use ms, s or m")),
+    };
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!("`{s}` must be above zero and at most a day"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+impl ServeArgs {
+    fn config(&self) -> ServerConfig {
+        ServerConfig {
+            limits: QueryLimits {
+                max_document_bytes: self.max_document_bytes,
+                max_depth: self.max_depth,
+                max_complexity: self.max_complexity,
+                max_aliases: self.max_aliases,
+                max_root_fields: self.max_root_fields,
+                max_page_size: self.max_page_size,
+                introspection: !self.no_introspection,
+            },
+            max_body_bytes: self.max_body_bytes,
+            max_batch: self.max_batch,
+            request_timeout: self.request_timeout,
+            body_timeout: self.body_timeout,
+            max_concurrent: self.max_concurrent,
+            rate_limit: (self.rate_limit > 0).then_some(RateLimit {
+                per_second: self.rate_limit,
+                burst: self.rate_burst,
+            }),
+            trust_forwarded_for: self.trust_forwarded_for,
+            cors_origins: self
+                .cors_origins
+                .iter()
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            apq_entries: self.apq_entries,
+        }
+    }
+}
+
+fn init_logs(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("AIDGRAPH_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init();
+    } else {
+        builder.with_target(false).init();
+    }
 }
 
 fn load(dir: Option<&PathBuf>) -> Result<Dataset, Diagnostics> {
@@ -127,18 +277,40 @@ fn check(dir: Option<&PathBuf>) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let data = match load(args.seed.as_ref()) {
-        Ok(d) => d,
+    init_logs(&args.log_format);
+    let source = match &args.seed {
+        Some(dir) => DataSource::Dir(dir.clone()),
+        None if args.watch => {
+            anyhow::bail!(
+                "--watch needs a data folder to watch: add --seed DIR (the built-in seed cannot change)"
+            )
+        }
+        None => DataSource::Embedded,
+    };
+    let config = args.config();
+    if config
+        .cors_origins
+        .iter()
+        .any(|o| o != "*" && !o.starts_with("http://") && !o.starts_with("https://"))
+    {
+        anyhow::bail!(
+            "--cors-origin takes origins such as https://app.example.org (scheme and host), or *"
+        );
+    }
+    let live = match Live::load(source) {
+        Ok(live) => Arc::new(live),
         Err(diags) => {
             eprintln!("{diags}");
             eprintln!("aidgraph: not serving: the data has problems (fix them, then run again)");
             return Ok(ExitCode::FAILURE);
         }
     };
-    let graph = Arc::new(KnowledgeGraph::build(data));
+    let watch = Watch {
+        interval: args.watch.then_some(args.watch_interval),
+    };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime
-        .block_on(aidgraph::http::serve(args.addr, graph))
+        .block_on(aidgraph::http::serve(args.addr, live, config, watch))
         .with_context(|| format!("cannot serve on {}", args.addr))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,9 @@ mod analysis;
 mod connections;
 pub mod error;
 mod filters;
+pub mod limits;
 pub mod page;
+mod status;
 mod types;
 mod values;
 
@@ -21,6 +23,7 @@ use async_graphql::{
 use petgraph::graph::NodeIndex;
 
 use crate::graph::KnowledgeGraph;
+use crate::live::DataStatus;
 use crate::model::EntityKind as EK;
 use aggregate::{FundingGroupBy, FundingTotal, OutcomeTotal};
 use connections::*;
@@ -36,11 +39,25 @@ pub type AidSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Query(CoreQuery, analysis::AnalysisQuery);
 
-/// Builds the schema serving `graph`.
+/// Builds a schema that always answers from `graph` (tests, tools).
 pub fn build_schema(graph: Arc<KnowledgeGraph>) -> AidSchema {
+    let status = Arc::new(DataStatus::new("in-memory graph".to_string(), &graph));
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(graph)
+        .data(status)
         .finish()
+}
+
+/// Builds the serving schema. It holds no graph: every request brings the graph and the
+/// [`DataStatus`](crate::live::DataStatus) it reads as request data, so a reload never
+/// changes the data under a running query.
+pub fn serving_schema(introspection: bool) -> AidSchema {
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The SDL of the schema, as `aidgraph schema` prints it.
@@ -159,6 +176,11 @@ pub struct CoreQuery;
 
 #[Object]
 impl CoreQuery {
+    /// Which data this server answers from, and whether the last reload worked.
+    async fn data_status(&self, ctx: &Context<'_>) -> status::DataStatusObject {
+        status::data_status(ctx)
+    }
+
     /// Any entity by its global id (`org:mhlw`); null if there is none.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
         let g = graph(ctx);

@@ -13,15 +13,15 @@ use axum::routing::{MethodRouter, get};
 use serde_json::json;
 
 use crate::export::{self, ExportParams, Format, ParamError};
-use crate::graph::KnowledgeGraph;
+use crate::live::Live;
 
-/// The route's method router, holding the graph.
-pub(super) fn route(graph: Arc<KnowledgeGraph>) -> MethodRouter {
-    get(handler).with_state(graph)
+/// The route's method router, reading the graph being served when each request starts.
+pub(super) fn route(live: Arc<Live>) -> MethodRouter {
+    get(handler).with_state(live)
 }
 
 async fn handler(
-    State(graph): State<Arc<KnowledgeGraph>>,
+    State(live): State<Arc<Live>>,
     format: Result<Path<String>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
@@ -54,6 +54,7 @@ async fn handler(
         Ok(p) => p,
         Err(e) => return param_error(&e),
     };
+    let graph = live.current().graph;
     let work = tokio::task::spawn_blocking(move || {
         let selection = export::select(&graph, &params)?;
         let metrics = graph.node_metrics();

@@ -17,6 +17,7 @@ pub struct TestApp {
 /// A response: status, content type and body.
 pub struct Reply {
     pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
     pub content_type: String,
     pub body: Vec<u8>,
 }
@@ -24,6 +25,14 @@ pub struct Reply {
 impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).expect("response body is JSON")
+    }
+
+    /// A response header as text ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
     }
 
     pub fn text(&self) -> String {
@@ -56,6 +65,16 @@ impl TestApp {
         }
     }
 
+    /// The router over a live (reloadable) graph, under `config`.
+    pub fn with_config(
+        live: Arc<aidgraph::live::Live>,
+        config: aidgraph::http::ServerConfig,
+    ) -> Self {
+        TestApp {
+            router: aidgraph::http::app(live, config).0,
+        }
+    }
+
     /// A handle for requests whose headers the test reads.
     pub fn router(&self) -> RawRouter<'_> {
         RawRouter(&self.router)
@@ -69,6 +88,7 @@ impl TestApp {
             .await
             .expect("router is infallible");
         let status = res.status();
+        let headers = res.headers().clone();
         let content_type = res
             .headers()
             .get("content-type")
@@ -84,6 +104,7 @@ impl TestApp {
             .to_vec();
         Reply {
             status,
+            headers,
             content_type,
             body,
         }

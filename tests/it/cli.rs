@@ -97,3 +97,35 @@ fn schema_file_is_the_printed_schema() {
         "schema/schema.graphql is out of date: regenerate it with\n    cargo run -- schema > schema/schema.graphql\nand review the diff"
     );
 }
+
+#[test]
+fn serving_flags_are_checked_before_anything_loads() {
+    let run = |args: &[&str]| {
+        let out = aidgraph().args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["serve", "--request-timeout", "soon"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("`soon` is not a duration; write e.g. 30s, 500ms or 2m"),
+        "{err}"
+    );
+    let (code, err) = run(&["serve", "--body-timeout", "0s"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("must be above zero"), "{err}");
+    let (code, err) = run(&["serve", "--max-page-size", "5000"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("5000 is not in 1..=1000"), "{err}");
+    let (code, err) = run(&["serve", "--watch"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("--watch needs a data folder to watch"),
+        "{err}"
+    );
+    let (code, err) = run(&["serve", "--cors-origin", "app.example.org"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--cors-origin takes origins such as"), "{err}");
+}

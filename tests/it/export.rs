@@ -6,14 +6,11 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 use aidgraph::graph::{Incoming, Outgoing};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use petgraph::graph::EdgeIndex;
 use serde_json::Value;
-use tower::ServiceExt;
 
-use crate::app::{Reply, seed_graph};
+use crate::app::{Reply, TestApp, seed_graph};
 
 const FORMATS: &[(&str, &str, &str)] = &[
     ("graphml", "application/graphml+xml", "graphml"),
@@ -26,26 +23,8 @@ const FORMATS: &[(&str, &str, &str)] = &[
 
 /// GETs `path` from the real router and returns the reply and its `Content-Disposition`.
 async fn get(path: &str) -> (Reply, String) {
-    let req = Request::get(path).body(Body::empty()).unwrap();
-    let res = aidgraph::http::router(seed_graph())
-        .oneshot(req)
-        .await
-        .expect("router is infallible");
-    let header = |name: &str| {
-        res.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    let reply = Reply {
-        status,
-        content_type,
-        body,
-    };
+    let reply = TestApp::new().get(path).await;
+    let disposition = reply.header("content-disposition").to_string();
     (reply, disposition)
 }
 

@@ -8,6 +8,7 @@ mod export;
 mod facts;
 mod graphql;
 mod http;
+mod ops;
 mod playground;
 mod protocol;
 mod provenance;

@@ -1,0 +1,358 @@
+//! The data being served, and replacing it while serving: `--watch` and SIGHUP reload the data
+//! folder, validate it, and swap the graph in one step.
+//!
+//! *Architecture Invariant*: a request takes one [`Served`] at its start and answers from it to
+//! the end, so in-flight queries finish on the old graph while new ones see the new graph. A
+//! data set with any diagnostic never replaces the serving graph: the diagnostics go to the log
+//! and into [`DataStatus`], which `/readyz` and the `dataStatus` GraphQL field show.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::graph::KnowledgeGraph;
+use crate::model::Dataset;
+use crate::seed::{self, Diagnostic, Diagnostics};
+
+/// Where the data comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSource {
+    /// The seed compiled into the binary: it never changes.
+    Embedded,
+    /// A data folder, which can change while serving.
+    Dir(PathBuf),
+}
+
+impl DataSource {
+    pub fn load(&self) -> Result<Dataset, Diagnostics> {
+        match self {
+            DataSource::Embedded => seed::load_embedded(),
+            DataSource::Dir(dir) => seed::load_dir(dir),
+        }
+    }
+
+    /// How logs and `dataStatus` name the source.
+    pub fn describe(&self) -> String {
+        match self {
+            DataSource::Embedded => "built-in seed".to_string(),
+            DataSource::Dir(dir) => dir.display().to_string(),
+        }
+    }
+}
+
+/// What is being served and how the last reload went.
+#[derive(Debug, Clone)]
+pub struct DataStatus {
+    /// The source, as [`DataSource::describe`] names it.
+    pub source: String,
+    /// The serving graph's content version (also in every ETag).
+    pub version: String,
+    /// When the serving graph was loaded.
+    pub loaded_at: SystemTime,
+    pub nodes: usize,
+    pub relations: usize,
+    /// Successful reloads since the server started.
+    pub reloads: u64,
+    /// Failed reload attempts since the server started.
+    pub failed_reloads: u64,
+    /// When the data was last read, successfully or not.
+    pub last_attempt_at: SystemTime,
+    /// The problems of the last attempt; empty when the serving graph is the data as it is now.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl DataStatus {
+    /// The status of `graph`, just loaded from `source`.
+    pub fn new(source: String, graph: &KnowledgeGraph) -> DataStatus {
+        let now = SystemTime::now();
+        DataStatus {
+            source,
+            version: graph.version().to_string(),
+            loaded_at: now,
+            nodes: graph.node_count(),
+            relations: graph.edge_count(),
+            reloads: 0,
+            failed_reloads: 0,
+            last_attempt_at: now,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Whether the graph being served is the data as it was last read.
+    pub fn is_current(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// The graph a request answers from, with its status: taken together, kept together.
+#[derive(Clone)]
+pub struct Served {
+    pub graph: Arc<KnowledgeGraph>,
+    pub status: Arc<DataStatus>,
+}
+
+/// What a reload did.
+#[derive(Debug)]
+pub enum Reload {
+    /// A new graph is being served.
+    Swapped { version: String },
+    /// The data did not change: same content version, nothing swapped.
+    Unchanged,
+    /// The data has problems; the previous graph is still served.
+    Rejected(Diagnostics),
+    /// The built-in seed cannot change.
+    NotReloadable,
+}
+
+/// The serving graph, replaceable atomically.
+pub struct Live {
+    source: DataSource,
+    served: RwLock<Served>,
+    /// One reload at a time; requests never wait on it.
+    reloading: tokio::sync::Mutex<()>,
+}
+
+impl Live {
+    /// Loads `source`; the server does not start on data with problems.
+    pub fn load(source: DataSource) -> Result<Live, Diagnostics> {
+        let graph = Arc::new(KnowledgeGraph::build(source.load()?));
+        Ok(Live::new(source, graph))
+    }
+
+    /// Serves an already built graph from `source`.
+    pub fn new(source: DataSource, graph: Arc<KnowledgeGraph>) -> Live {
+        let status = Arc::new(DataStatus::new(source.describe(), &graph));
+        Live {
+            source,
+            served: RwLock::new(Served { graph, status }),
+            reloading: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn source(&self) -> &DataSource {
+        &self.source
+    }
+
+    /// The graph and status to answer one request from.
+    pub fn current(&self) -> Served {
+        // A poisoned lock only means a panic elsewhere while swapping two Arcs, which
+        // cannot leave them inconsistent: keep serving.
+        self.served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn replace(&self, f: impl FnOnce(&Served) -> Served) {
+        let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
+        *served = f(&served);
+    }
+
+    /// Re-reads the data, and swaps the graph if the data is valid and changed. Loading and
+    /// building run on a blocking thread; requests keep being answered meanwhile.
+    pub async fn reload(self: &Arc<Self>) -> Reload {
+        if self.source == DataSource::Embedded {
+            return Reload::NotReloadable;
+        }
+        let _one_at_a_time = self.reloading.lock().await;
+        let this = Arc::clone(self);
+        let built = tokio::task::spawn_blocking(move || {
+            this.source
+                .load()
+                .map(|data| Arc::new(KnowledgeGraph::build(data)))
+        })
+        .await;
+        let now = SystemTime::now();
+        let built = match built {
+            Ok(b) => b,
+            Err(join) => Err(Diagnostics(vec![Diagnostic {
+                file: self.source.describe(),
+                loc: Default::default(),
+                message: format!("loading the data failed unexpectedly: {join}"),
+                hint: None,
+            }])),
+        };
+        match built {
+            Ok(graph) if graph.version() == self.current().graph.version() => {
+                self.replace(|old| {
+                    let mut status = (*old.status).clone();
+                    status.last_attempt_at = now;
+                    status.problems.clear();
+                    Served {
+                        graph: old.graph.clone(),
+                        status: Arc::new(status),
+                    }
+                });
+                Reload::Unchanged
+            }
+            Ok(graph) => {
+                let version = graph.version().to_string();
+                self.replace(|old| {
+                    let mut status = DataStatus::new(self.source.describe(), &graph);
+                    status.reloads = old.status.reloads + 1;
+                    status.failed_reloads = old.status.failed_reloads;
+                    Served {
+                        graph,
+                        status: Arc::new(status),
+                    }
+                });
+                Reload::Swapped { version }
+            }
+            Err(diags) => {
+                self.replace(|old| {
+                    let mut status = (*old.status).clone();
+                    status.failed_reloads += 1;
+                    status.last_attempt_at = now;
+                    status.problems = diags.0.clone();
+                    Served {
+                        graph: old.graph.clone(),
+                        status: Arc::new(status),
+                    }
+                });
+                Reload::Rejected(diags)
+            }
+        }
+    }
+
+    /// Reloads and logs the outcome: every diagnostic of rejected data, one line each.
+    pub async fn reload_and_log(self: &Arc<Self>, why: &str) -> Reload {
+        let outcome = self.reload().await;
+        match &outcome {
+            Reload::Swapped { version } => {
+                let served = self.current();
+                tracing::info!(
+                    trigger = why,
+                    version = %version,
+                    nodes = served.status.nodes,
+                    relations = served.status.relations,
+                    "data reloaded: serving the new graph"
+                );
+            }
+            Reload::Unchanged => tracing::info!(trigger = why, "data reloaded: unchanged"),
+            Reload::NotReloadable => tracing::warn!(
+                trigger = why,
+                "nothing to reload: the built-in seed cannot change (serve a folder with --seed)"
+            ),
+            Reload::Rejected(diags) => {
+                for d in &diags.0 {
+                    tracing::error!(
+                        trigger = why,
+                        file = %d.file,
+                        line = d.loc.line,
+                        column = d.loc.col,
+                        hint = d.hint.as_deref().unwrap_or(""),
+                        "{}",
+                        d.message
+                    );
+                }
+                tracing::error!(
+                    trigger = why,
+                    problems = diags.0.len(),
+                    version = %self.current().graph.version(),
+                    "data not reloaded: still serving the previous graph; fix the problems above"
+                );
+            }
+        }
+        outcome
+    }
+
+    /// Polls the data folder every `interval` and reloads once a change has settled (two
+    /// polls in a row see the same files), so an editor's multi-step save is read once.
+    /// Polling, not inotify, so it works the same on bind mounts and network file systems.
+    /// The files are read when `watch` is called, so every change after the call is seen.
+    pub fn watch(
+        self: Arc<Self>,
+        interval: Duration,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let dir = match &self.source {
+            DataSource::Dir(dir) => Some(dir.clone()),
+            DataSource::Embedded => None,
+        };
+        let mut seen = dir.as_deref().map(fingerprint).unwrap_or_default();
+        async move {
+            let Some(dir) = dir else { return };
+            let mut pending: Option<Fingerprint> = None;
+            loop {
+                tokio::time::sleep(interval).await;
+                let dir2 = dir.clone();
+                let now = tokio::task::spawn_blocking(move || fingerprint(&dir2))
+                    .await
+                    .unwrap_or_default();
+                if now == seen {
+                    pending = None;
+                    continue;
+                }
+                if pending.as_ref() == Some(&now) {
+                    seen = now;
+                    pending = None;
+                    self.reload_and_log("watch").await;
+                } else {
+                    pending = Some(now);
+                }
+            }
+        }
+    }
+}
+
+/// Names, sizes and modification times of every file under a folder, sorted.
+type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+fn fingerprint(dir: &Path) -> Fingerprint {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => stack.push(path),
+                Ok(m) => out.push((path, m.len(), m.modified().ok())),
+                Err(_) => out.push((path, 0, None)),
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `time` as RFC 3339 in UTC, to the second: `2026-11-22T19:35:22Z`.
+pub fn rfc3339(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_matches_known_instants() {
+        let at = |s: u64| rfc3339(UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        // `date -u -d @1795203322`
+        assert_eq!(at(1_795_203_322), "2026-11-20T19:35:22Z");
+    }
+}
