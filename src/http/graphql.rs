@@ -545,7 +545,7 @@ async fn run(
     let doc = match async_graphql::parser::parse_query(&query) {
         Ok(doc) => doc,
         Err(e) => {
-            let mut r = Reject::request("GRAPHQL_PARSE_FAILED", e.to_string());
+            let mut r = Reject::request("GRAPHQL_PARSE_FAILED", parse_message(&e));
             if let Some(pos) = e.positions().next() {
                 r.extra.insert(
                     "locations".into(),
@@ -612,6 +612,25 @@ async fn run(
         request_error,
         transient: internal,
     })
+}
+
+/// A parse error in one line: where, and what was expected. The parser's own message quotes
+/// the whole source line, which for a hostile one-line document is as long as the document.
+fn parse_message(e: &async_graphql::parser::Error) -> String {
+    let text = e.to_string();
+    let what = text
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .map(str::to_string)
+        .unwrap_or_else(|| text.chars().take(200).collect());
+    match e.positions().next() {
+        Some(p) => format!(
+            "syntax error at line {}, column {}: {what}",
+            p.line, p.column
+        ),
+        None => format!("syntax error: {what}"),
+    }
 }
 
 /// Gives every error in `body` an `extensions.code`, and replaces internal errors' messages

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, driving aidgraph through its public surfaces
 //! (GraphQL over HTTP, the CLI, the data loader).
 
+mod abuse;
 mod analysis;
 mod app;
 mod cli;
