@@ -9,6 +9,7 @@ mod analysis;
 mod connections;
 pub mod error;
 mod filters;
+pub mod limits;
 pub mod page;
 mod types;
 mod values;
