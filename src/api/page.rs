@@ -12,8 +12,11 @@ use super::error::{ApiError, Code};
 
 /// The default page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE: usize = 20;
-/// The largest page a client may ask for.
+/// The largest page a client may ask for by default (`--max-page-size`). The served limit
+/// is enforced before execution by [`super::limits`], which sees every `first`/`last`.
 pub const MAX_PAGE: usize = 100;
+/// The largest page any configuration allows; resolvers refuse more whatever the limits say.
+pub const HARD_MAX_PAGE: usize = 1000;
 
 #[derive(SimpleObject, Clone, Debug)]
 pub struct PageInfo {
@@ -67,15 +70,15 @@ fn check_size(name: &str, value: Option<i32>) -> Result<Option<usize>> {
             format!("`{name}` must not be negative (got {v})"),
         )
         .extend()),
-        Some(v) if v as usize > MAX_PAGE => Err(ApiError::new(
+        Some(v) if v as usize > HARD_MAX_PAGE => Err(ApiError::new(
             Code::PageSizeTooLarge,
             format!(
-                "`{name}: {v}` is above the maximum page size of {MAX_PAGE}; \
-                 ask for at most {MAX_PAGE} and follow `pageInfo.endCursor` with `after`"
+                "`{name}: {v}` is above the maximum page size of {HARD_MAX_PAGE}; \
+                 ask for at most {HARD_MAX_PAGE} and follow `pageInfo.endCursor` with `after`"
             ),
         )
         .extend()
-        .extend_with(|_, e| e.set("maximum", MAX_PAGE as u64))),
+        .extend_with(|_, e| e.set("maximum", HARD_MAX_PAGE as u64))),
         Some(v) => Ok(Some(v as usize)),
     }
 }
@@ -164,9 +167,9 @@ mod tests {
 
     #[test]
     fn rejects_oversized_pages_and_foreign_cursors() {
-        let err = page(3, PageArgs::new(Some(101), None, None, None)).unwrap_err();
+        let err = page(3, PageArgs::new(Some(1001), None, None, None)).unwrap_err();
         assert!(
-            err.message.contains("maximum page size of 100"),
+            err.message.contains("maximum page size of 1000"),
             "{}",
             err.message
         );

@@ -109,7 +109,9 @@ fn read_response(s: &mut TcpStream) -> (u16, Value) {
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     // Bodies are small and sent with Content-Length; a chunked one would not parse as JSON.
     assert!(
-        !head.to_ascii_lowercase().contains("transfer-encoding: chunked"),
+        !head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
         "{head}"
     );
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
@@ -124,20 +126,29 @@ fn code(v: &Value) -> &str {
 /// Each case: a 4xx, the expected code, and the server answering the next request.
 #[test]
 fn abusive_requests_get_coded_4xx_and_the_server_keeps_serving_in_bounded_memory() {
-    let server = Server::start(&["--body-timeout", "1s"]);
+    // Documents up to 256 KiB, so 10,000 literal aliases reach the alias limit.
+    let server = Server::start(&["--body-timeout", "1s", "--max-document-bytes", "262144"]);
     let baseline = server.peak_mib();
-    let mut check = |what: &str, (status, body): (u16, Value), want_status: u16, want: &str| {
+    let check = |what: &str, (status, body): (u16, Value), want_status: u16, want: &str| {
         let shown: String = body.to_string().chars().take(400).collect();
         assert_eq!(status, want_status, "{what}: {shown}");
         assert_eq!(code(&body), want, "{what}: {shown}");
         let message = body["errors"][0]["message"].as_str().unwrap_or_default();
         assert!(message.len() > 20, "{what}: the message explains: {shown}");
-        assert!(message.len() < 1000, "{what}: the message is short: {shown}");
+        assert!(
+            message.len() < 1000,
+            "{what}: the message is short: {shown}"
+        );
         server.still_answers();
     };
 
     let deep = format!("{}{}", "{ a ".repeat(10_000), "}".repeat(10_000));
-    check("nesting 10,000 deep", server.query(&deep), 400, "QUERY_TOO_DEEP");
+    check(
+        "nesting 10,000 deep",
+        server.query(&deep),
+        400,
+        "QUERY_TOO_DEEP",
+    );
 
     let aliases = format!("{{ {} }}", "a:__typename ".repeat(10_000));
     check(
@@ -145,6 +156,14 @@ fn abusive_requests_get_coded_4xx_and_the_server_keeps_serving_in_bounded_memory
         server.query(&aliases),
         400,
         "TOO_MANY_ALIASES",
+    );
+
+    let huge = format!("{{ {} }}", "__typename ".repeat(30_000));
+    check(
+        "a 330 KB document",
+        server.query(&huge),
+        400,
+        "DOCUMENT_TOO_LARGE",
     );
 
     let cycle = "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }";
@@ -208,7 +227,8 @@ fn abusive_requests_get_coded_4xx_and_the_server_keeps_serving_in_bounded_memory
     );
     for _ in 0..10 {
         let chunk = vec![b' '; 1 << 20];
-        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).is_err()
+        if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .is_err()
             || s.write_all(&chunk).is_err()
             || s.write_all(b"\r\n").is_err()
         {

@@ -408,3 +408,66 @@ async fn watch_picks_up_an_edit_without_a_restart() {
     eprintln!("watch: the edit was served after {:?}", started.elapsed());
     assert_eq!(seen, Some(json!(format!("{name}, watched"))));
 }
+
+/// A data folder of `n` organisations, each collaborating with three earlier ones.
+fn network_seed(n: usize) -> tempfile::TempDir {
+    use std::fmt::Write;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    std::fs::write(
+        dir.path().join("sources/s.txt"),
+        "Every organisation here collaborates with others.\n",
+    )
+    .unwrap();
+    let cite = r#"cite = [{ source = "s", quote = "collaborates with others" }]"#;
+    let mut toml = String::from("[[source]]\nid = \"s\"\nfile = \"s.txt\"\ntitle = \"S\"\n");
+    let mut state: u64 = 42;
+    for i in 0..n {
+        let _ = write!(
+            toml,
+            "\n[[organization]]\nid = \"o{i}\"\nname = \"Org {i}\"\nkind = \"ngo\"\n{cite}\n"
+        );
+        for _ in 0..3.min(i) {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let j = (state >> 33) as usize % i;
+            let _ = write!(
+                toml,
+                "\n[[relation]]\nfrom = \"o{i}\"\ntype = \"collaborates_with\"\nto = \"o{j}\"\n{cite}\n"
+            );
+        }
+    }
+    std::fs::write(dir.path().join("network.toml"), toml).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn a_query_past_the_request_timeout_gets_504_and_the_next_one_is_answered() {
+    let dir = network_seed(2500);
+    let live = Arc::new(Live::load(DataSource::Dir(dir.path().into())).expect("valid data"));
+    let app = TestApp::with_config(
+        live,
+        ServerConfig {
+            request_timeout: Duration::from_millis(100),
+            ..quiet()
+        },
+    );
+    // Exact betweenness over 2,500 nodes takes seconds in a debug build.
+    let started = std::time::Instant::now();
+    let slow = post_json(
+        &app,
+        &json!({"query": "{ centrality(measure: BETWEENNESS, first: 1) { edges { score } } }"}),
+        &[],
+    )
+    .await;
+    assert_eq!(slow.status, StatusCode::GATEWAY_TIMEOUT, "{}", slow.text());
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let body = slow.json();
+    assert_eq!(code(&body), "REQUEST_TIMEOUT");
+    assert_eq!(body["errors"][0]["extensions"]["timeoutSeconds"], 0.1);
+    let next = post_json(&app, &json!({"query": "{ stats { nodeCount } }"}), &[]).await;
+    assert_eq!(next.status, StatusCode::OK);
+    // The organisations and their source document.
+    assert_eq!(next.json()["data"]["stats"]["nodeCount"], 2501);
+}
