@@ -40,6 +40,7 @@ pub struct Query(CoreQuery, analysis::AnalysisQuery);
 pub fn build_schema(graph: Arc<KnowledgeGraph>) -> AidSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(graph)
+        .extension(error::CodeArgumentErrors)
         .finish()
 }
 
