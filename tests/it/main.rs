@@ -8,6 +8,7 @@ mod export;
 mod facts;
 mod graphql;
 mod http;
+mod loader_props;
 mod playground;
 mod protocol;
 mod provenance;
