@@ -3,7 +3,10 @@
 //! Policy: every error a resolver returns is one of these codes. Clients branch on the code,
 //! people read the message; neither ever contains internal details.
 
-use async_graphql::{ErrorExtensions, FieldError};
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use async_graphql::{ErrorExtensions, FieldError, Response};
 
 /// The machine-readable error codes of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,4 +66,42 @@ impl ErrorExtensions for ApiError {
 /// Shorthand for an `INVALID_ARGUMENT` error.
 pub fn invalid(message: impl Into<String>) -> FieldError {
     ApiError::new(Code::InvalidArgument, message).extend()
+}
+
+/// Codes the argument errors async-graphql raises itself while running a field: an `Int`
+/// literal beyond 32 bits, a negative value for an unsigned argument. Validation lets such
+/// literals through, so they fail when the field is resolved and come back with a `path`
+/// like a resolver's error, but without a code; this gives them `INVALID_ARGUMENT`.
+pub(crate) struct CodeArgumentErrors;
+
+impl ExtensionFactory for CodeArgumentErrors {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CodeArgumentErrors)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for CodeArgumentErrors {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        for e in &mut response.errors {
+            // The two messages of async-graphql's `InputValueError`.
+            let coercion = e.message.starts_with("Failed to parse \"")
+                || e.message.starts_with("Expected input type \"");
+            let coded = e
+                .extensions
+                .as_ref()
+                .is_some_and(|x| x.get("code").is_some());
+            if coercion && !e.path.is_empty() && !coded {
+                let extensions = e.extensions.get_or_insert_with(Default::default);
+                extensions.set("code", Code::InvalidArgument.as_str());
+            }
+        }
+        response
+    }
 }

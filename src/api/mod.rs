@@ -45,6 +45,7 @@ pub fn build_schema(graph: Arc<KnowledgeGraph>) -> AidSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .data(graph)
         .data(status)
+        .extension(error::CodeArgumentErrors)
         .finish()
 }
 
@@ -52,7 +53,8 @@ pub fn build_schema(graph: Arc<KnowledgeGraph>) -> AidSchema {
 /// [`DataStatus`](crate::live::DataStatus) it reads as request data, so a reload never
 /// changes the data under a running query.
 pub fn serving_schema(introspection: bool) -> AidSchema {
-    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription);
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .extension(error::CodeArgumentErrors);
     if introspection {
         builder.finish()
     } else {

@@ -86,6 +86,36 @@ async fn pages_default_to_20_and_refuse_more_than_100() {
     assert_eq!(e["extensions"]["code"], "PAGE_SIZE_TOO_LARGE");
 }
 
+/// Found by Schemathesis (tests/fuzz): literals that pass validation but not async-graphql's
+/// coercion, an `Int` beyond 32 bits or a negative value for an unsigned argument, failed
+/// when the field ran, with a path but no `extensions.code`.
+#[tokio::test]
+async fn arguments_out_of_their_type_range_are_invalid_argument_errors() {
+    let app = TestApp::new();
+    for (query, path) in [
+        (
+            "{ components(first: 2378578060259699712) { count } }",
+            "components",
+        ),
+        ("{ communities(seed: -33554433) { count } }", "communities"),
+        (
+            "{ centrality(measure: BETWEENNESS, approximate: { pivots: 2, seed: -1 }) { totalCount } }",
+            "centrality",
+        ),
+    ] {
+        let e = app.error(query).await;
+        assert_eq!(e["extensions"]["code"], "INVALID_ARGUMENT", "{query}: {e}");
+        assert_eq!(e["path"], json!([path]), "{query}");
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Failed to parse \"Int\""),
+            "{e}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn cursors_page_forward_and_backward_without_gaps() {
     let app = TestApp::new();
