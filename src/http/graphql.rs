@@ -806,3 +806,53 @@ fn set_cache_headers(res: &mut Response, etag: &str) {
     res.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("accept"));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_get_codes_and_internal_details_stay_in_the_log() {
+        let mut body = json!({ "data": { "a": null, "b": null }, "errors": [
+            { "message": "Unknown field", "locations": [{"line": 1, "column": 3}] },
+            { "message": "bad id", "path": ["a"], "extensions": { "code": "INVALID_ID" } },
+            { "message": "index out of bounds: secret detail", "path": ["b"] },
+            { "message": "disk on fire", "path": ["c"], "extensions": { "code": "INTERNAL" } },
+        ]});
+        let (codes, internal) = code_errors(&mut body, "req-1", false);
+        assert!(internal);
+        assert_eq!(
+            codes,
+            [
+                "GRAPHQL_VALIDATION_FAILED",
+                "INVALID_ID",
+                "INTERNAL",
+                "INTERNAL"
+            ]
+        );
+        let errors = body["errors"].as_array().unwrap();
+        assert_eq!(errors[0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+        assert_eq!(errors[1]["message"], "bad id");
+        for e in &errors[2..] {
+            let message = e["message"].as_str().unwrap();
+            assert_eq!(
+                message,
+                "internal server error; quote request id req-1 when reporting it"
+            );
+            assert_eq!(e["extensions"]["requestId"], "req-1");
+            assert!(e["path"].is_array(), "the path stays: {e}");
+        }
+    }
+
+    #[test]
+    fn parse_errors_are_one_short_line_however_long_the_document() {
+        let long = format!("{{ {} ", "a ".repeat(50_000));
+        let e = async_graphql::parser::parse_query(&long).unwrap_err();
+        let message = parse_message(&e);
+        assert!(
+            message.starts_with("syntax error at line 1, column "),
+            "{message}"
+        );
+        assert!(message.len() < 200, "{message}");
+    }
+}

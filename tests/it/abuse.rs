@@ -1,121 +1,12 @@
 //! Abusive requests against the real binary over TCP: each gets a 4xx and a coded error, the
 //! server answers the next normal request, and its peak memory stays bounded.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// A server process on a free port, killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aidgraph"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--rate-limit", "0"])
-            .args(extra)
-            .env("AIDGRAPH_LOG", "info,aidgraph::access=off")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the server logs where it listens")
-                .unwrap();
-            if let Some(rest) = line.split("GraphiQL at http://").nth(1) {
-                break rest.split('/').next().unwrap().to_string();
-            }
-        };
-        // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines.by_ref() {});
-        Server { child, addr }
-    }
-
-    /// Peak resident memory so far, in MiB (Linux).
-    fn peak_mib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let kb: u64 = status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()?;
-        Some(kb / 1024)
-    }
-
-    fn connect(&self) -> TcpStream {
-        let s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        s
-    }
-
-    /// Sends raw bytes and reads the whole response (the request asks to close).
-    fn raw(&self, head: &str, body: &[u8]) -> (u16, Value) {
-        let mut s = self.connect();
-        let _ = s.write_all(head.as_bytes());
-        // A server may answer and close before a large body is sent: ignore write errors.
-        let _ = s.write_all(body);
-        read_response(&mut s)
-    }
-
-    fn post(&self, body: &[u8]) -> (u16, Value) {
-        let head = format!(
-            "POST /graphql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-             Content-Type: application/json\r\n\
-             Accept: application/graphql-response+json\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        );
-        self.raw(&head, body)
-    }
-
-    fn query(&self, query: &str) -> (u16, Value) {
-        self.post(json!({ "query": query }).to_string().as_bytes())
-    }
-
-    /// A normal request still gets its answer.
-    fn still_answers(&self) {
-        let (status, body) = self.query("{ node(id: \"org:mhlw\") { id } }");
-        assert_eq!(status, 200, "{body}");
-        assert_eq!(body["data"]["node"]["id"], "org:mhlw");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn read_response(s: &mut TcpStream) -> (u16, Value) {
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf);
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    // Bodies are small and sent with Content-Length; a chunked one would not parse as JSON.
-    assert!(
-        !head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked"),
-        "{head}"
-    );
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
-}
+use crate::process::{Server, read_response};
 
 fn code(v: &Value) -> &str {
     v["errors"][0]["extensions"]["code"]

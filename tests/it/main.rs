@@ -12,6 +12,7 @@ mod http;
 mod loader_props;
 mod ops;
 mod playground;
+mod process;
 mod protocol;
 mod provenance;
 mod seed_errors;

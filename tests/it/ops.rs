@@ -283,7 +283,7 @@ async fn batches_are_off_by_default_and_bounded_when_on() {
 }
 
 /// A copy of the built-in seed in a temporary folder.
-fn seed_copy() -> tempfile::TempDir {
+pub fn seed_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seed");
     let mut stack = vec![root.clone()];
@@ -311,6 +311,9 @@ async fn a_valid_edit_is_swapped_in_and_a_broken_one_keeps_the_old_graph_serving
     let app = TestApp::with_config(live.clone(), quiet());
     let before = app.data(MHLW_NAME).await["node"]["name"].clone();
     let old_version = live.current().status.version.clone();
+    let get_url = "/graphql?query=%7B%20stats%20%7B%20nodeCount%20%7D%20%7D";
+    let old_etag = app.get(get_url).await.header("etag").to_string();
+    assert!(old_etag.contains(&old_version), "{old_etag}");
 
     // A query in flight keeps the graph it started with.
     let in_flight = live.current();
@@ -331,6 +334,8 @@ async fn a_valid_edit_is_swapped_in_and_a_broken_one_keeps_the_old_graph_serving
     assert!(matches!(live.reload().await, Reload::Swapped { .. }));
     let after = app.data(MHLW_NAME).await;
     assert_eq!(after["node"]["name"], format!("{name} (renamed)"));
+    let new_etag = app.get(get_url).await.header("etag").to_string();
+    assert_ne!(new_etag, old_etag, "caches see the new data");
     assert_eq!(in_flight.status.version, old_version);
     assert!(in_flight.graph.by_global_id("org:mhlw").is_some());
 
@@ -470,4 +475,26 @@ async fn a_query_past_the_request_timeout_gets_504_and_the_next_one_is_answered(
     assert_eq!(next.status, StatusCode::OK);
     // The organisations and their source document.
     assert_eq!(next.json()["data"]["stats"]["nodeCount"], 2501);
+}
+
+#[tokio::test]
+async fn introspection_can_be_switched_off_but_typename_still_answers() {
+    let mut config = quiet();
+    config.limits.introspection = false;
+    let app = app_with(config);
+    let r = post_json(
+        &app,
+        &json!({"query": "{ __schema { types { name } } }"}),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&r.json()), "INTROSPECTION_DISABLED");
+    let r = post_json(&app, &json!({"query": "{ __typename }"}), &[]).await;
+    assert_eq!(r.json()["data"]["__typename"], "Query");
+    // On by default: GraphiQL needs it.
+    let on = TestApp::new()
+        .data("{ __type(name: \"Project\") { name } }")
+        .await;
+    assert_eq!(on["__type"]["name"], "Project");
 }
