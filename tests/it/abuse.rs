@@ -186,6 +186,7 @@ fn abusive_requests_get_coded_4xx_and_the_server_keeps_serving_in_bounded_memory
     );
 
     if let (Some(before), Some(peak)) = (baseline, server.peak_mib()) {
+        eprintln!("abuse: peak memory {before} MiB before, {peak} MiB after every case");
         // The 10 MB bodies are refused before they are read whole: the peak stays far
         // below what buffering them would cost.
         assert!(
