@@ -26,7 +26,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use axum::body::Body;
@@ -354,7 +354,10 @@ pub(crate) async fn handle(
         .unwrap_or_else(|| Arc::from("none"));
     match answer(&app, &method, &uri, &headers, body, media, &id).await {
         Ok(res) => res,
-        Err(reject) => reject.into_response(media),
+        Err(reject) => {
+            app.metrics.refused(reject.code);
+            reject.into_response(media)
+        }
     }
 }
 
@@ -425,8 +428,7 @@ async fn answer(
             let outcome = run(app, params, get, deadline, id).await;
             let mut res = match outcome {
                 Err(reject) => {
-                    app.metrics
-                        .graphql(&operation, Duration::ZERO, &[reject.code.to_string()]);
+                    app.metrics.refused(reject.code);
                     reject.into_response(media)
                 }
                 Ok(out) => {
@@ -465,12 +467,13 @@ async fn answer(
             let mut answers = Vec::with_capacity(items.len());
             for item in items {
                 let answer = match params_from_json_value(item) {
-                    Err(reject) => reject.body(),
-                    Ok(params) => match run(app, params, false, deadline, id).await {
-                        Ok(out) => out.body,
-                        Err(reject) => reject.body(),
-                    },
+                    Ok(params) => run(app, params, false, deadline, id).await,
+                    Err(reject) => Err(reject),
                 };
+                let answer = answer.map(|out| out.body).unwrap_or_else(|reject| {
+                    app.metrics.refused(reject.code);
+                    reject.body()
+                });
                 answers.push(answer);
             }
             let mut res = (

@@ -90,6 +90,11 @@ impl Metrics {
             .or_default() += 1;
     }
 
+    /// A request refused before it ran: only its error code is counted.
+    pub fn refused(&self, code: &str) {
+        *self.counters().errors.entry(code.to_string()).or_default() += 1;
+    }
+
     /// One GraphQL request answered, with the codes of its errors.
     pub fn graphql(&self, operation: &str, elapsed: Duration, codes: &[String]) {
         let mut c = self.counters();
@@ -152,7 +157,7 @@ impl Metrics {
         }
         let _ = writeln!(
             out,
-            "# HELP aidgraph_graphql_errors_total GraphQL errors returned, by extensions.code.\n\
+            "# HELP aidgraph_graphql_errors_total Errors returned by /graphql, by extensions.code (refused requests included).\n\
              # TYPE aidgraph_graphql_errors_total counter"
         );
         for (code, n) in &c.errors {

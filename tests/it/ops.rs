@@ -72,6 +72,14 @@ async fn metrics_count_requests_latency_per_operation_and_errors_by_code() {
     post_json(&app, &ok, &[]).await;
     let bad = json!({"query": "query Broken { nope }"});
     post_json(&app, &bad, &[]).await;
+    let form = Request::post("/graphql")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("query=x"))
+        .unwrap();
+    assert_eq!(
+        app.request(form).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
     let r = app.get("/metrics").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.content_type.starts_with("text/plain; version=0.0.4"));
@@ -89,6 +97,13 @@ async fn metrics_count_requests_latency_per_operation_and_errors_by_code() {
     ));
     assert!(has(
         "aidgraph_http_requests_total{route=\"/graphql\",method=\"POST\",status=\"200\"} 3"
+    ));
+    assert!(has(
+        "aidgraph_graphql_errors_total{code=\"UNSUPPORTED_MEDIA_TYPE\"} 1"
+    ));
+    // The invalid query ran validation: one sample. The 415 never reached GraphQL: none.
+    assert!(has(
+        "aidgraph_graphql_request_duration_seconds_count{operation=\"anonymous\"} 1"
     ));
     assert!(has(&format!(
         "aidgraph_graph_nodes {}",
