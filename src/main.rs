@@ -1,4 +1,4 @@
-//! The `aidgraph` command: serve (the default), check, schema, export.
+//! The `aidgraph` command: serve (the default), check, schema, export, generate.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +41,39 @@ enum Command {
     Schema,
     /// Write the graph, or a neighbourhood of a node, for Gephi, NetworkX or Cytoscape.
     Export(ExportArgs),
+    /// Write a large synthetic data set, byte-for-byte the same for the same seed.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// iati: an IATI 2.03 activity file, valid against the official XSDs (seed and snapshot
+    /// are planned).
+    #[arg(long, value_parser = generate_format)]
+    format: aidgraph::generate::Format,
+    /// How many nodes: for iati, the number of activities (publishers come on top).
+    #[arg(long, required_unless_present = "target_bytes",
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000).map(|n| n as usize))]
+    nodes: Option<usize>,
+    /// Instead of --nodes: as many activities as make about this size (e.g. 200MB, 1GiB).
+    #[arg(long, conflicts_with = "nodes", value_parser = aidgraph::generate::parse_size)]
+    target_bytes: Option<u64>,
+    /// The random seed: the same seed and size give the same file.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The file to write (replaced if it exists).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Accepts only the formats that exist, so a planned one is a usage error (exit 2).
+fn generate_format(s: &str) -> Result<aidgraph::generate::Format, String> {
+    let format: aidgraph::generate::Format = s.parse()?;
+    if format.is_implemented() {
+        Ok(format)
+    } else {
+        Err(aidgraph::generate::Error::NotImplemented(format).to_string())
+    }
 }
 
 #[derive(Args)]
@@ -243,6 +276,7 @@ fn main() -> ExitCode {
         Some(Command::Check { dir }) => Ok(check(dir.as_ref())),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Export(args)) => export(args),
+        Some(Command::Generate(args)) => generate(args),
         None => serve(cli.serve),
     };
     result.unwrap_or_else(|e| {
@@ -381,5 +415,64 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    use std::io::{IsTerminal, Write};
+
+    use aidgraph::generate::{self, Params};
+
+    let started = std::time::Instant::now();
+    let nodes = match (args.nodes, args.target_bytes) {
+        (Some(n), _) => n,
+        (None, Some(bytes)) => generate::iati::activities_for_bytes(bytes, args.seed),
+        (None, None) => anyhow::bail!("give --nodes N or --target-bytes SIZE"),
+    };
+    let params = Params {
+        nodes,
+        seed: args.seed,
+    };
+    let path = &args.out;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let tty = std::io::stderr().is_terminal();
+    let mut last = started;
+    let mut progress = |done: usize, bytes: u64| {
+        if tty && (last.elapsed().as_millis() >= 200 || done == nodes) {
+            last = std::time::Instant::now();
+            eprint!(
+                "\r{}: {}% ({done} of {nodes} activities, {:.1} MB)",
+                path.display(),
+                done * 100 / nodes,
+                bytes as f64 / 1e6
+            );
+        }
+    };
+    let result = generate::write(args.format, &mut out, &params, &mut progress)
+        .map_err(anyhow::Error::from)
+        .and_then(|stats| Ok(out.flush().map(|()| stats)?));
+    if tty {
+        eprintln!();
+    }
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            // Leave no truncated file behind that could pass for a generated one.
+            let _ = std::fs::remove_file(path);
+            return Err(e.context(format!("cannot write {}", path.display())));
+        }
+    };
+    eprintln!(
+        "wrote {}: {} activities from {} publishers, {} transactions, {} bytes ({:.1} MB) in {:.2} s",
+        path.display(),
+        stats.activities,
+        stats.publishers,
+        stats.transactions,
+        stats.bytes,
+        stats.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@
 mod centrality;
 mod community;
 mod csr;
-mod rng;
+pub(crate) mod rng;
 #[cfg(test)]
 mod tests;
 

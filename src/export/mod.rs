@@ -16,7 +16,7 @@ mod gexf;
 mod graphml;
 mod json;
 pub mod params;
-mod xml;
+pub(crate) mod xml;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 /// Writes `text` escaped for use in an attribute value (double- or single-quoted) or in
 /// element content.
-pub(super) fn escape(text: &str, out: &mut impl Write) -> io::Result<()> {
+pub(crate) fn escape(text: &str, out: &mut impl Write) -> io::Result<()> {
     let mut start = 0;
     for (i, c) in text.char_indices() {
         let replacement = match c {

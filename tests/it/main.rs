@@ -7,6 +7,7 @@ mod app;
 mod cli;
 mod export;
 mod facts;
+mod generate;
 mod graphql;
 mod http;
 mod loader_props;
