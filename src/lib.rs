@@ -9,6 +9,7 @@ pub mod api;
 pub mod export;
 pub mod graph;
 pub mod http;
+pub mod iati;
 pub mod live;
 pub mod model;
 pub mod seed;
