@@ -9,6 +9,7 @@ mod export;
 mod facts;
 mod graphql;
 mod http;
+mod iati;
 mod loader_props;
 mod ops;
 mod playground;
