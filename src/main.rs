@@ -296,7 +296,7 @@ fn check(dir: Option<&PathBuf>, iati: &[PathBuf]) -> ExitCode {
         Ok(data) => {
             println!(
                 "ok: {} sources, {} organisations, {} programmes, {} projects, {} countries, \
-                 {} regions, {} themes, {} outcomes, {} relations; every quote found in its source",
+                 {} regions, {} themes, {} outcomes, {} relations; every quote found in its source{}",
                 data.sources.len(),
                 data.organizations.len(),
                 data.programmes.len(),
@@ -305,7 +305,12 @@ fn check(dir: Option<&PathBuf>, iati: &[PathBuf]) -> ExitCode {
                 data.regions.len(),
                 data.themes.len(),
                 data.outcomes.len(),
-                data.relations.len()
+                data.relations.len(),
+                if iati.is_empty() {
+                    ""
+                } else {
+                    " (IATI records quote their files as read)"
+                }
             );
             ExitCode::SUCCESS
         }
