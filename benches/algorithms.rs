@@ -91,6 +91,7 @@ fn knowledge_graph(n: usize, edges: &[(u32, u32)]) -> KnowledgeGraph {
             kind: OrgKind::Other,
             aliases: Vec::new(),
             iati_id: None,
+            iati_type: None,
             country: None,
             description: None,
             cite: cite.clone(),
@@ -98,16 +99,13 @@ fn knowledge_graph(n: usize, edges: &[(u32, u32)]) -> KnowledgeGraph {
         .collect();
     let relations = edges
         .iter()
-        .map(|(a, b)| Relation {
-            from: format!("o{a}"),
-            kind: RelationType::CollaboratesWith,
-            to: format!("o{b}"),
-            contribution: None,
-            amount: None,
-            period: None,
-            role: None,
-            note: None,
-            cite: cite.clone(),
+        .map(|(a, b)| {
+            Relation::new(
+                format!("o{a}"),
+                RelationType::CollaboratesWith,
+                format!("o{b}"),
+                cite.clone(),
+            )
         })
         .collect();
     KnowledgeGraph::build(Dataset {

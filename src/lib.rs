@@ -11,6 +11,7 @@ pub mod export;
 pub mod generate;
 pub mod graph;
 pub mod http;
+pub mod iati;
 pub mod live;
 pub mod model;
 pub mod seed;

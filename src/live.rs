@@ -6,7 +6,7 @@
 //! data set with any diagnostic never replaces the serving graph: the diagnostics go to the log
 //! and into [`DataStatus`], which `/readyz` and the `dataStatus` GraphQL field show.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -21,13 +21,36 @@ pub enum DataSource {
     Embedded,
     /// A data folder, which can change while serving.
     Dir(PathBuf),
+    /// A data set (the built-in seed or a folder) with IATI files, or folders of them, read
+    /// beside it; all are re-read on reload.
+    WithIati {
+        base: Box<DataSource>,
+        iati: Vec<PathBuf>,
+    },
 }
 
 impl DataSource {
+    /// Loads the data. IATI warnings (unknown codes, skipped elements) are logged, one line
+    /// each; they do not stop the load.
     pub fn load(&self) -> Result<Dataset, Diagnostics> {
         match self {
             DataSource::Embedded => seed::load_embedded(),
             DataSource::Dir(dir) => seed::load_dir(dir),
+            DataSource::WithIati { base, iati } => {
+                let base = base.load()?;
+                let files = crate::iati::files(iati)?;
+                let imported = crate::iati::import(&files, &base, false)?;
+                for w in &imported.warnings {
+                    tracing::warn!(
+                        file = %w.file,
+                        line = w.loc.line,
+                        column = w.loc.col,
+                        "{}",
+                        w.message
+                    );
+                }
+                Ok(crate::iati::merge(base, imported.data))
+            }
         }
     }
 
@@ -36,6 +59,23 @@ impl DataSource {
         match self {
             DataSource::Embedded => "built-in seed".to_string(),
             DataSource::Dir(dir) => dir.display().to_string(),
+            DataSource::WithIati { base, iati } => {
+                let paths: Vec<String> = iati.iter().map(|p| p.display().to_string()).collect();
+                format!("{} + IATI {}", base.describe(), paths.join(", "))
+            }
+        }
+    }
+
+    /// The files and folders whose changes `watch` looks for.
+    fn watched(&self) -> Vec<PathBuf> {
+        match self {
+            DataSource::Embedded => Vec::new(),
+            DataSource::Dir(dir) => vec![dir.clone()],
+            DataSource::WithIati { base, iati } => {
+                let mut paths = base.watched();
+                paths.extend(iati.iter().cloned());
+                paths
+            }
         }
     }
 }
@@ -165,12 +205,12 @@ impl Live {
         let now = SystemTime::now();
         let built = match built {
             Ok(b) => b,
-            Err(join) => Err(Diagnostics(vec![Diagnostic {
-                file: self.source.describe(),
-                loc: Default::default(),
-                message: format!("loading the data failed unexpectedly: {join}"),
-                hint: None,
-            }])),
+            Err(join) => Err(Diagnostics(vec![Diagnostic::error(
+                self.source.describe(),
+                Default::default(),
+                format!("loading the data failed unexpectedly: {join}"),
+                None,
+            )])),
         };
         match built {
             Ok(graph) if graph.version() == self.current().graph.version() => {
@@ -264,18 +304,17 @@ impl Live {
         self: Arc<Self>,
         interval: Duration,
     ) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let dir = match &self.source {
-            DataSource::Dir(dir) => Some(dir.clone()),
-            DataSource::Embedded => None,
-        };
-        let mut seen = dir.as_deref().map(fingerprint).unwrap_or_default();
+        let paths = self.source.watched();
+        let mut seen = fingerprint(&paths);
         async move {
-            let Some(dir) = dir else { return };
+            if paths.is_empty() {
+                return;
+            }
             let mut pending: Option<Fingerprint> = None;
             loop {
                 tokio::time::sleep(interval).await;
-                let dir2 = dir.clone();
-                let now = tokio::task::spawn_blocking(move || fingerprint(&dir2))
+                let paths2 = paths.clone();
+                let now = tokio::task::spawn_blocking(move || fingerprint(&paths2))
                     .await
                     .unwrap_or_default();
                 if now == seen {
@@ -294,12 +333,20 @@ impl Live {
     }
 }
 
-/// Names, sizes and modification times of every file under a folder, sorted.
+/// Names, sizes and modification times of every file under some folders (or of the files),
+/// sorted.
 type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
 
-fn fingerprint(dir: &Path) -> Fingerprint {
+fn fingerprint(paths: &[PathBuf]) -> Fingerprint {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
+    let mut stack = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => stack.push(p.clone()),
+            Ok(m) => out.push((p.clone(), m.len(), m.modified().ok())),
+            Err(_) => out.push((p.clone(), 0, None)),
+        }
+    }
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;

@@ -1,4 +1,4 @@
-//! The `aidgraph` command: serve (the default), check, schema, export, generate.
+//! The `aidgraph` command: serve (the default), check, schema, export, import, generate.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,6 +36,9 @@ enum Command {
     Check {
         /// The data folder; the built-in seed when omitted.
         dir: Option<PathBuf>,
+        /// IATI 2.03 activity or organisation files (or folders of *.xml) to read beside it.
+        #[arg(long = "iati", value_name = "PATH", num_args = 1..)]
+        iati: Vec<PathBuf>,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -43,6 +46,26 @@ enum Command {
     Export(ExportArgs),
     /// Write a large synthetic data set, byte-for-byte the same for the same seed.
     Generate(GenerateArgs),
+    /// Convert data from another standard into a seed folder a curator can review.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// IATI 2.03 activity and organisation files -> a seed folder: the base data set, the
+    /// IATI files in sources/, and iati.toml with every imported record citing them.
+    Iati {
+        /// IATI XML files, or folders of *.xml files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The folder to write (created; must be empty if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        /// The base data folder the import joins; the built-in seed when omitted.
+        #[arg(long, env = "AIDGRAPH_SEED")]
+        seed: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -113,7 +136,12 @@ struct ServeArgs {
     /// Load this data folder instead of the built-in seed.
     #[arg(long, env = "AIDGRAPH_SEED")]
     seed: Option<PathBuf>,
-    /// Reload the --seed folder when its files change (SIGHUP always reloads).
+    /// IATI 2.03 activity or organisation files (or folders of *.xml) to load beside the seed
+    /// (repeatable); imported organisations with a seed organisation's IATI identifier are
+    /// that organisation.
+    #[arg(long = "iati", value_name = "PATH", num_args = 1..)]
+    iati: Vec<PathBuf>,
+    /// Reload the --seed folder (and --iati files) when its files change (SIGHUP always reloads).
     #[arg(long, env = "AIDGRAPH_WATCH")]
     watch: bool,
     /// How often --watch looks at the files.
@@ -273,7 +301,10 @@ fn main() -> ExitCode {
             print!("{}", aidgraph::api::sdl());
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { dir }) => Ok(check(dir.as_ref())),
+        Some(Command::Check { dir, iati }) => Ok(check(dir.as_ref(), &iati)),
+        Some(Command::Import(ImportCommand::Iati { paths, out, seed })) => {
+            import_iati(&paths, &out, seed.as_ref())
+        }
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Export(args)) => export(args),
         Some(Command::Generate(args)) => generate(args),
@@ -285,12 +316,21 @@ fn main() -> ExitCode {
     })
 }
 
-fn check(dir: Option<&PathBuf>) -> ExitCode {
-    match load(dir) {
+fn check(dir: Option<&PathBuf>, iati: &[PathBuf]) -> ExitCode {
+    let loaded = load(dir).and_then(|base| {
+        if iati.is_empty() {
+            return Ok(base);
+        }
+        let files = aidgraph::iati::files(iati)?;
+        let imported = aidgraph::iati::import(&files, &base, true)?;
+        aidgraph::iati::report_warnings(&imported.warnings);
+        Ok(aidgraph::iati::merge(base, imported.data))
+    });
+    match loaded {
         Ok(data) => {
             println!(
                 "ok: {} sources, {} organisations, {} programmes, {} projects, {} countries, \
-                 {} regions, {} themes, {} outcomes, {} relations; every quote found in its source",
+                 {} regions, {} themes, {} outcomes, {} relations; every quote found in its source{}",
                 data.sources.len(),
                 data.organizations.len(),
                 data.programmes.len(),
@@ -299,7 +339,12 @@ fn check(dir: Option<&PathBuf>) -> ExitCode {
                 data.regions.len(),
                 data.themes.len(),
                 data.outcomes.len(),
-                data.relations.len()
+                data.relations.len(),
+                if iati.is_empty() {
+                    ""
+                } else {
+                    " (IATI records quote their files as read)"
+                }
             );
             ExitCode::SUCCESS
         }
@@ -314,12 +359,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logs(&args.log_format);
     let source = match &args.seed {
         Some(dir) => DataSource::Dir(dir.clone()),
-        None if args.watch => {
+        None if args.watch && args.iati.is_empty() => {
             anyhow::bail!(
                 "--watch needs a data folder to watch: add --seed DIR (the built-in seed cannot change)"
             )
         }
         None => DataSource::Embedded,
+    };
+    let source = if args.iati.is_empty() {
+        source
+    } else {
+        DataSource::WithIati {
+            base: Box::new(source),
+            iati: args.iati.clone(),
+        }
     };
     let config = args.config();
     if config
@@ -473,6 +526,84 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         stats.bytes,
         stats.bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aidgraph import iati`: the base data set, the IATI files in `sources/`, and `iati.toml`.
+fn import_iati(
+    paths: &[PathBuf],
+    out: &std::path::Path,
+    seed_dir: Option<&PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    use aidgraph::iati;
+
+    let files_in_out = std::fs::read_dir(out).map(|mut d| d.next().is_some());
+    if matches!(files_in_out, Ok(true)) {
+        anyhow::bail!(
+            "{} is not empty: give a new or empty folder to --out",
+            out.display()
+        );
+    }
+    let base_files = match seed_dir {
+        Some(d) => seed::SeedFiles::read_dir(d),
+        None => Ok(seed::SeedFiles::embedded()),
+    };
+    let imported = base_files.and_then(|files| {
+        let base = files.load()?;
+        let iati_files = iati::files(paths)?;
+        let imported = iati::import(&iati_files, &base, true)?;
+        Ok((files, iati_files, imported))
+    });
+    let (base_files, iati_files, imported) = match imported {
+        Ok(x) => x,
+        Err(diags) => {
+            eprintln!("{diags}");
+            eprintln!("aidgraph: nothing written: fix the problems above, then run again");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    iati::report_warnings(&imported.warnings);
+    let sources = out.join("sources");
+    std::fs::create_dir_all(&sources)
+        .with_context(|| format!("cannot create {}", sources.display()))?;
+    for (path, text) in &base_files.data {
+        let name = std::path::Path::new(path)
+            .file_name()
+            .context("a data file without a name")?;
+        std::fs::write(out.join(name), text)
+            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+    }
+    for (name, text) in &base_files.sources {
+        std::fs::write(sources.join(name), text)
+            .with_context(|| format!("cannot write {}", sources.join(name).display()))?;
+    }
+    for f in &iati_files {
+        let to = sources.join(&f.source_name);
+        if to.exists() {
+            anyhow::bail!(
+                "sources/{} exists in the base data set: rename the IATI file",
+                f.source_name
+            );
+        }
+        std::fs::copy(&f.path, &to)
+            .with_context(|| format!("cannot copy {} to {}", f.path.display(), to.display()))?;
+    }
+    let toml_path = out.join("iati.toml");
+    std::fs::write(&toml_path, iati::toml::write(&imported.data))
+        .with_context(|| format!("cannot write {}", toml_path.display()))?;
+    let d = &imported.data;
+    println!(
+        "wrote {}: {} projects, {} organisations, {} outcomes, {} relations from {} IATI file{}; \
+         check it with `aidgraph check {}`",
+        toml_path.display(),
+        d.projects.len(),
+        d.organizations.len(),
+        d.outcomes.len(),
+        d.relations.len(),
+        iati_files.len(),
+        if iati_files.len() == 1 { "" } else { "s" },
+        out.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,8 @@ use super::page::{Page, PageArgs, PageInfo, paginate};
 use super::types::RelationDirection;
 use super::types::*;
 use super::values::{
-    Citation, ContributionKind, Money, Period, Qualifier, RelationType, citations,
+    Citation, ContributionKind, Money, OrgRole, Period, Qualifier, RelatedActivityType,
+    RelationType, citations,
 };
 use crate::graph::KnowledgeGraph;
 use crate::model;
@@ -117,6 +118,38 @@ impl Relation {
     /// The quotes that ground this relation.
     async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
         citations(&self.rel(ctx).cite)
+    }
+
+    /// The share of the activity in this country, region or sector, in per cent (IATI
+    /// `@percentage`).
+    async fn percentage(&self, ctx: &Context<'_>) -> Option<rust_decimal::Decimal> {
+        self.rel(ctx).percentage
+    }
+
+    /// The IATI participating-org role this relation was read from.
+    async fn iati_role(&self, ctx: &Context<'_>) -> Option<OrgRole> {
+        self.rel(ctx).iati_role.map(Into::into)
+    }
+
+    /// The participating organisation's own activity (IATI `@activity-id`).
+    async fn iati_activity_id<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+        self.rel(ctx).iati_activity_id.as_deref()
+    }
+
+    /// For a FUNDS relation read from an IATI transaction: the transaction.
+    async fn transaction(&self, ctx: &Context<'_>) -> Option<Transaction> {
+        let g = graph(ctx);
+        let t = self.rel(ctx).transaction.as_deref()?;
+        Some(Transaction {
+            transaction: t.clone(),
+            default_currency: edge_default_currency(g, self.0, t),
+        })
+    }
+
+    /// For RELATED_ACTIVITY: how the `to` activity relates to the `from` one (PARENT: it is
+    /// its parent).
+    async fn related_activity_type(&self, ctx: &Context<'_>) -> Option<RelatedActivityType> {
+        self.rel(ctx).related.map(Into::into)
     }
 }
 

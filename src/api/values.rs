@@ -45,8 +45,9 @@ mirror_enum! {
 
 mirror_enum! {
     /// ACHIEVED: a reported result; TARGET: what a project works towards; STATISTIC: a fact
-    /// about the world (ODA volume, population share).
-    OutcomeStatus = "crate::model::OutcomeStatus" { Achieved, Target, Statistic }
+    /// about the world (ODA volume, population share); BASELINE: where an IATI indicator
+    /// started.
+    OutcomeStatus = "crate::model::OutcomeStatus" { Achieved, Target, Statistic, Baseline }
 }
 
 mirror_enum! {
@@ -64,10 +65,16 @@ mirror_enum! {
 }
 
 mirror_enum! {
-    /// The types of relation. REPORTS links an outcome's subject to the outcome.
+    /// The types of relation. REPORTS links an outcome's subject to the outcome. From IATI:
+    /// PUBLISHES links the reporting organisation to its activity; participating
+    /// organisations are FUNDS (role funding), ACCOUNTABLE_FOR, MANAGES (role extending) and
+    /// IMPLEMENTS; each transaction with a counterpart in the data is a FUNDS relation
+    /// carrying the transaction (a project FUNDS what its outgoing transactions pay);
+    /// RELATED_ACTIVITY links an activity to a related one that is loaded.
     RelationType = "crate::model::RelationType" {
         Funds, Implements, PartnersWith, InCountry, InRegion, Includes, HasTheme, PartOf,
-        Follows, MemberOf, CollaboratesWith, Establishes, SecondsStaffTo, Reports,
+        Follows, MemberOf, CollaboratesWith, Establishes, SecondsStaffTo, Reports, Publishes,
+        AccountableFor, Manages, RelatedActivity,
     }
 }
 
@@ -163,4 +170,94 @@ pub fn citations(cite: &[model::Citation]) -> Vec<Citation> {
 pub struct Coordinator {
     pub name: String,
     pub role: Option<String>,
+}
+
+mirror_enum! {
+    /// IATI ActivityStatus.
+    ActivityStatus = "crate::model::iati::ActivityStatus" {
+        Pipeline, Implementation, Finalisation, Closed, Cancelled, Suspended,
+    }
+}
+
+mirror_enum! {
+    /// IATI ActivityDateType.
+    ActivityDateType = "crate::model::iati::ActivityDateType" { PlannedStart, ActualStart, PlannedEnd, ActualEnd }
+}
+
+mirror_enum! {
+    /// IATI DescriptionType.
+    DescriptionType = "crate::model::iati::DescriptionType" { General, Objectives, TargetGroups, Other }
+}
+
+mirror_enum! {
+    /// IATI OrganisationRole: what a participating organisation does in an activity.
+    OrgRole = "crate::model::iati::OrgRole" { Funding, Accountable, Extending, Implementing }
+}
+
+mirror_enum! {
+    /// IATI TransactionType (2.03).
+    TransactionType = "crate::model::iati::TransactionType" {
+        IncomingFunds, OutgoingCommitment, Disbursement, Expenditure, InterestPayment,
+        LoanRepayment, Reimbursement, PurchaseOfEquity, SaleOfEquity, CreditGuarantee,
+        IncomingCommitment, OutgoingPledge, IncomingPledge,
+    }
+}
+
+mirror_enum! {
+    /// IATI BudgetType.
+    BudgetType = "crate::model::iati::BudgetType" { Original, Revised }
+}
+
+mirror_enum! {
+    /// IATI BudgetStatus.
+    BudgetStatus = "crate::model::iati::BudgetStatus" { Indicative, Committed }
+}
+
+mirror_enum! {
+    /// IATI RelatedActivityType: how another activity relates to this one.
+    RelatedActivityType = "crate::model::iati::RelatedActivityType" { Parent, Child, Sibling, CoFunded, ThirdParty }
+}
+
+mirror_enum! {
+    /// IATI ResultType.
+    ResultType = "crate::model::iati::ResultType" { Output, Outcome, Impact, Other }
+}
+
+mirror_enum! {
+    /// IATI IndicatorMeasure.
+    IndicatorMeasure = "crate::model::iati::IndicatorMeasure" { Unit, Percentage, Nominal, Ordinal, Qualitative }
+}
+
+/// A text in one language.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Narrative {
+    /// The language (`xml:lang`, e.g. `en`, `fr`), when the file states one.
+    pub lang: Option<String>,
+    pub text: String,
+}
+
+impl From<&model::iati::Narrative> for Narrative {
+    fn from(n: &model::iati::Narrative) -> Self {
+        Narrative {
+            lang: n.lang.clone(),
+            text: n.text.clone(),
+        }
+    }
+}
+
+/// A code of an IATI vocabulary (regions: `1` OECD DAC; sectors: `1` DAC 5-digit, `2` DAC
+/// 3-digit; `99` the reporting organisation's own).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct IatiCode {
+    pub vocabulary: String,
+    pub code: String,
+}
+
+impl From<&model::IatiCode> for IatiCode {
+    fn from(c: &model::IatiCode) -> Self {
+        IatiCode {
+            vocabulary: c.vocabulary.clone(),
+            code: c.code.clone(),
+        }
+    }
 }

@@ -107,6 +107,8 @@ pub type Edge = Relation;
 pub struct KnowledgeGraph {
     graph: DiGraph<Entity, Edge>,
     by_id: HashMap<String, NodeIndex>,
+    /// Projects by IATI activity identifier.
+    by_iati: HashMap<String, NodeIndex>,
     /// Nodes of each kind, sorted by label then id, in `EntityKind::ALL` order.
     by_kind: Vec<Vec<NodeIndex>>,
     search: search::SearchIndex,
@@ -124,17 +126,17 @@ impl KnowledgeGraph {
             .outcomes
             .iter()
             .map(|o| Relation {
-                from: o.subject.clone(),
-                kind: RelationType::Reports,
-                to: o.id.clone(),
-                contribution: None,
-                amount: None,
                 period: o.period.clone(),
-                role: None,
-                note: None,
-                cite: o.cite.clone(),
+                ..Relation::new(
+                    o.subject.clone(),
+                    RelationType::Reports,
+                    o.id.clone(),
+                    o.cite.clone(),
+                )
             })
             .collect();
+        let iati_projects = iati_projects(&data);
+        let iati_edges = iati_edges(&data, &iati_projects);
         let entities = (data.sources.into_iter().map(Entity::Source))
             .chain(data.organizations.into_iter().map(Entity::Organization))
             .chain(data.programmes.into_iter().map(Entity::Programme))
@@ -148,7 +150,16 @@ impl KnowledgeGraph {
             let ix = graph.add_node(e);
             by_id.insert(id, ix);
         }
-        for r in data.relations.into_iter().chain(outcome_edges) {
+        let by_iati: HashMap<String, NodeIndex> = iati_projects
+            .into_iter()
+            .filter_map(|(iati, id)| Some((iati, *by_id.get(&id)?)))
+            .collect();
+        for r in data
+            .relations
+            .into_iter()
+            .chain(outcome_edges)
+            .chain(iati_edges)
+        {
             if let (Some(&a), Some(&b)) = (by_id.get(&r.from), by_id.get(&r.to)) {
                 graph.add_edge(a, b, r);
             }
@@ -166,6 +177,7 @@ impl KnowledgeGraph {
         KnowledgeGraph {
             graph,
             by_id,
+            by_iati,
             by_kind,
             search,
             analytics: Default::default(),
@@ -205,6 +217,11 @@ impl KnowledgeGraph {
     /// A node by its data-set id (`mhlw`, `KH`).
     pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
         self.by_id.get(id).copied()
+    }
+
+    /// A project by its IATI activity identifier.
+    pub fn by_iati_identifier(&self, identifier: &str) -> Option<NodeIndex> {
+        self.by_iati.get(identifier).copied()
     }
 
     /// A node by its global id (`org:mhlw`), if the prefix matches the node's kind. Country
@@ -303,6 +320,67 @@ impl KnowledgeGraph {
         }
         out
     }
+}
+
+/// Project ids by IATI activity identifier (the first project with an identifier wins).
+fn iati_projects(data: &Dataset) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for p in &data.projects {
+        if let Some(a) = &p.iati {
+            out.entry(a.identifier.clone())
+                .or_insert_with(|| p.id.clone());
+        }
+    }
+    out
+}
+
+/// The relations each project's IATI data implies: a `funds` relation per transaction with a
+/// counterpart in the data (money in from the provider's activity or organisation, money out
+/// to the receiver's), and a `related_activity` per related activity that is loaded. The
+/// amount stays on the transaction: funding totals would otherwise add commitments to the
+/// disbursements that pay them.
+fn iati_edges(data: &Dataset, projects: &HashMap<String, String>) -> Vec<Relation> {
+    let mut out = Vec::new();
+    for p in &data.projects {
+        let Some(a) = &p.iati else { continue };
+        for t in &a.transactions {
+            let (party, incoming) = if t.kind.is_incoming() {
+                (&t.provider, true)
+            } else {
+                (&t.receiver, false)
+            };
+            let other = party
+                .activity_id
+                .as_ref()
+                .and_then(|id| projects.get(id))
+                .filter(|id| **id != p.id)
+                .or(party.org.as_ref());
+            let Some(other) = other else { continue };
+            let (from, to) = if incoming {
+                (other.clone(), p.id.clone())
+            } else {
+                (p.id.clone(), other.clone())
+            };
+            out.push(Relation {
+                transaction: Some(Box::new(t.clone())),
+                ..Relation::new(from, RelationType::Funds, to, t.cite.clone())
+            });
+        }
+        for r in &a.related {
+            if let Some(other) = projects.get(&r.activity_id).filter(|id| **id != p.id) {
+                out.push(Relation {
+                    related: Some(r.kind),
+                    ..Relation::new(
+                        p.id.clone(),
+                        RelationType::RelatedActivity,
+                        other.clone(),
+                        r.cite.clone(),
+                    )
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Hashes every field of the data set (through its `Debug` form, streamed: no copy).

@@ -34,6 +34,9 @@ macro_rules! vocabulary {
     };
 }
 
+// After the macro: IATI's codelists are vocabularies too.
+pub mod iati;
+
 vocabulary! {
     /// What sort of body an organisation is.
     OrgKind {
@@ -116,6 +119,7 @@ vocabulary! {
         Achieved = "achieved",
         Target = "target",
         Statistic = "statistic",
+        Baseline = "baseline",
     }
 }
 
@@ -169,7 +173,8 @@ impl EntityKind {
 }
 
 vocabulary! {
-    /// The types of relation; `reports` is derived from each outcome's subject.
+    /// The types of relation; `reports` is derived from each outcome's subject, and
+    /// `related_activity` and the `funds` of IATI transactions from each project's IATI data.
     RelationType {
         Funds = "funds",
         Implements = "implements",
@@ -185,6 +190,10 @@ vocabulary! {
         Establishes = "establishes",
         SecondsStaffTo = "seconds_staff_to",
         Reports = "reports",
+        Publishes = "publishes",
+        AccountableFor = "accountable_for",
+        Manages = "manages",
+        RelatedActivity = "related_activity",
     }
 }
 
@@ -196,6 +205,12 @@ pub enum RelationAttr {
     Period,
     Role,
     Note,
+    /// The share of an activity in a country, region or sector (IATI `@percentage`).
+    Percentage,
+    /// The IATI participating-org role the relation was read from.
+    IatiRole,
+    /// The participating organisation's own activity (IATI `@activity-id`).
+    IatiActivityId,
 }
 
 impl RelationType {
@@ -204,11 +219,17 @@ impl RelationType {
         use EntityKind::*;
         const ORG: &[EntityKind] = &[Organization];
         match self {
+            // A project funds what its outgoing IATI transactions pay.
             RelationType::Funds => (
-                &[Organization, Programme],
+                &[Organization, Programme, Project],
                 &[Project, Programme, Organization],
             ),
-            RelationType::Implements | RelationType::PartnersWith => (ORG, &[Project, Programme]),
+            RelationType::Implements
+            | RelationType::PartnersWith
+            | RelationType::AccountableFor
+            | RelationType::Manages => (ORG, &[Project, Programme]),
+            RelationType::Publishes => (ORG, &[Project]),
+            RelationType::RelatedActivity => (&[Project], &[Project]),
             RelationType::InCountry => (&[Project, Programme, Organization], &[Country]),
             RelationType::InRegion => (&[Project, Programme], &[Region]),
             RelationType::Includes => (&[Region], &[Country]),
@@ -233,13 +254,15 @@ impl RelationType {
     pub fn attributes(self) -> &'static [RelationAttr] {
         use RelationAttr::*;
         match self {
-            RelationType::Funds => &[Contribution, Amount, Period, Note],
-            RelationType::Implements
-            | RelationType::PartnersWith
-            | RelationType::InCountry
-            | RelationType::InRegion => &[Role, Note],
+            RelationType::Funds => &[Contribution, Amount, Period, IatiRole, IatiActivityId, Note],
+            RelationType::Implements | RelationType::AccountableFor | RelationType::Manages => {
+                &[Role, IatiRole, IatiActivityId, Note]
+            }
+            RelationType::PartnersWith => &[Role, Note],
+            RelationType::InCountry | RelationType::InRegion => &[Role, Percentage, Note],
+            RelationType::HasTheme => &[Percentage, Note],
             RelationType::Establishes | RelationType::SecondsStaffTo => &[Period, Note],
-            RelationType::Reports => &[],
+            RelationType::Reports | RelationType::RelatedActivity => &[],
             _ => &[Note],
         }
     }
@@ -316,6 +339,8 @@ pub struct Organization {
     pub kind: OrgKind,
     pub aliases: Vec<String>,
     pub iati_id: Option<String>,
+    /// The IATI OrganisationType code (`10` government, `40` multilateral ...).
+    pub iati_type: Option<String>,
     pub country: Option<String>,
     pub description: Option<String>,
     pub cite: Vec<Citation>,
@@ -351,6 +376,8 @@ pub struct Project {
     pub budget: Option<Amount>,
     pub description: Option<String>,
     pub coordinator: Option<Coordinator>,
+    /// What an IATI activity file says beyond the fields above.
+    pub iati: Option<Box<iati::IatiActivity>>,
     pub cite: Vec<Citation>,
 }
 
@@ -370,6 +397,8 @@ pub struct Region {
     pub name: String,
     pub aliases: Vec<String>,
     pub description: Option<String>,
+    /// The IATI region vocabulary and code (`1` OECD DAC, `489`).
+    pub iati: Option<IatiCode>,
     pub cite: Vec<Citation>,
 }
 
@@ -378,6 +407,8 @@ pub struct Theme {
     pub id: String,
     pub name: String,
     pub dac_code: Option<String>,
+    /// The IATI sector vocabulary and code (`2` DAC 3-digit, `111`).
+    pub iati: Option<IatiCode>,
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub cite: Vec<Citation>,
@@ -404,7 +435,16 @@ pub struct Outcome {
     pub period: Option<Period>,
     pub country: Option<String>,
     pub note: Option<String>,
+    /// The IATI result and indicator this figure belongs to.
+    pub iati: Option<Box<iati::IndicatorPoint>>,
     pub cite: Vec<Citation>,
+}
+
+/// A code in an IATI vocabulary (region or sector vocabularies: `1`, `2`, `99` ...).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IatiCode {
+    pub vocabulary: String,
+    pub code: String,
 }
 
 /// A typed, attributed edge between two entities (by id).
@@ -418,7 +458,37 @@ pub struct Relation {
     pub period: Option<Period>,
     pub role: Option<String>,
     pub note: Option<String>,
+    /// The share of the activity in the country, region or sector, in per cent.
+    pub percentage: Option<Decimal>,
+    pub iati_role: Option<iati::OrgRole>,
+    pub iati_activity_id: Option<String>,
+    /// For the `funds` relations derived from an IATI transaction: the transaction.
+    pub transaction: Option<Box<iati::Transaction>>,
+    /// For `related_activity`: how the `to` activity relates to the `from` one.
+    pub related: Option<iati::RelatedActivityType>,
     pub cite: Vec<Citation>,
+}
+
+impl Relation {
+    /// A relation with no attributes.
+    pub fn new(from: String, kind: RelationType, to: String, cite: Vec<Citation>) -> Relation {
+        Relation {
+            from,
+            kind,
+            to,
+            contribution: None,
+            amount: None,
+            period: None,
+            role: None,
+            note: None,
+            percentage: None,
+            iati_role: None,
+            iati_activity_id: None,
+            transaction: None,
+            related: None,
+            cite,
+        }
+    }
 }
 
 /// A validated data set: every reference resolves and every quote is in its source.

@@ -9,21 +9,68 @@ pub struct Loc {
     pub col: usize,
 }
 
+/// How serious a problem is. Errors stop a load; warnings (the IATI importer's unknown codes,
+/// inconsistent values) are reported and the rest is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One problem found in the data, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub file: String,
     pub loc: Loc,
+    pub severity: Severity,
     pub message: String,
     pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, loc: Loc, message: String, hint: Option<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            loc,
+            severity: Severity::Error,
+            message,
+            hint,
+        }
+    }
+
+    pub fn warning(
+        file: impl Into<String>,
+        loc: Loc,
+        message: String,
+        hint: Option<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, loc, message, hint)
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}:{}: error: {}",
-            self.file, self.loc.line, self.loc.col, self.message
+            "{}:{}:{}: {}: {}",
+            self.file,
+            self.loc.line,
+            self.loc.col,
+            self.severity.label(),
+            self.message
         )?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;

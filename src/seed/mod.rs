@@ -15,7 +15,7 @@ use std::path::Path;
 
 use include_dir::{Dir, include_dir};
 
-pub use diagnostic::{Diagnostic, Diagnostics, Loc};
+pub use diagnostic::{Diagnostic, Diagnostics, Loc, Severity};
 
 use crate::model::{Dataset, EntityKind, fold_whitespace, iso_country};
 pub(crate) use diagnostic::did_you_mean;
@@ -60,11 +60,13 @@ impl SeedFiles {
     pub fn read_dir(dir: &Path) -> Result<SeedFiles, Diagnostics> {
         let mut files = SeedFiles::default();
         let mut diags = Vec::new();
-        let problem = |path: &Path, message: String, hint: Option<&str>| Diagnostic {
-            file: path.display().to_string(),
-            loc: Loc { line: 1, col: 1 },
-            message,
-            hint: hint.map(str::to_string),
+        let problem = |path: &Path, message: String, hint: Option<&str>| {
+            Diagnostic::error(
+                path.display().to_string(),
+                Loc { line: 1, col: 1 },
+                message,
+                hint.map(str::to_string),
+            )
         };
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
@@ -147,12 +149,7 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, Diagnostics> {
 }
 
 fn error(file: &str, at: &At<String>, message: String, hint: Option<String>) -> Diagnostic {
-    Diagnostic {
-        file: file.to_string(),
-        loc: at.loc,
-        message,
-        hint,
-    }
+    Diagnostic::error(file, at.loc, message, hint)
 }
 
 fn kinds_phrase(kinds: &[EntityKind]) -> String {

@@ -11,6 +11,8 @@ use super::diagnostic::Diagnostic;
 use super::reader::{At, FileCtx, TableReader};
 use crate::model::*;
 
+mod iati_keys;
+
 /// A reference to check once all ids are known.
 pub(crate) struct RefCheck {
     pub file: String,
@@ -348,6 +350,7 @@ impl Parser<'_, '_, '_> {
             "short_name",
             "aliases",
             "iati_id",
+            "iati_type",
             "country",
             "description",
             "cite",
@@ -380,6 +383,7 @@ impl Parser<'_, '_, '_> {
             kind: OrgKind::Other,
             aliases: values(t.strs(self.ctx, "aliases")),
             iati_id: iati_id.map(|a| a.value),
+            iati_type: self.iati_org_type(&t),
             country,
             description: t.opt_str(self.ctx, "description").map(|a| a.value),
             cite: self.cite(&t),
@@ -445,6 +449,7 @@ impl Parser<'_, '_, '_> {
             "budget",
             "description",
             "coordinator",
+            "iati",
             "cite",
         ];
         let Some(t) = TableReader::new(self.ctx, item, "project", KEYS) else {
@@ -466,6 +471,7 @@ impl Parser<'_, '_, '_> {
                 role: c.opt_str(self.ctx, "role").map(|a| a.value),
             })
         });
+        let iati = self.iati_activity(&t);
         let cite = self.cite(&t);
         if let (Some(id), Some(title), Some(status)) = (id, title, status) {
             self.out.data.projects.push(Project {
@@ -478,6 +484,7 @@ impl Parser<'_, '_, '_> {
                 budget,
                 description,
                 coordinator,
+                iati,
                 cite,
             });
         }
@@ -525,7 +532,7 @@ impl Parser<'_, '_, '_> {
     }
 
     fn region(&mut self, item: &Item<'_>) {
-        const KEYS: &[&str] = &["id", "name", "aliases", "description", "cite"];
+        const KEYS: &[&str] = &["id", "name", "aliases", "description", "iati", "cite"];
         let Some(t) = TableReader::new(self.ctx, item, "region", KEYS) else {
             return;
         };
@@ -534,6 +541,7 @@ impl Parser<'_, '_, '_> {
         let name = t.req_str(self.ctx, "name");
         let aliases = values(t.strs(self.ctx, "aliases"));
         let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        let iati = self.iati_code(&t);
         let cite = self.cite(&t);
         if let (Some(id), Some(name)) = (id, name) {
             self.out.data.regions.push(Region {
@@ -541,13 +549,22 @@ impl Parser<'_, '_, '_> {
                 name: name.value,
                 aliases,
                 description,
+                iati,
                 cite,
             });
         }
     }
 
     fn theme(&mut self, item: &Item<'_>) {
-        const KEYS: &[&str] = &["id", "name", "dac_code", "aliases", "description", "cite"];
+        const KEYS: &[&str] = &[
+            "id",
+            "name",
+            "dac_code",
+            "iati",
+            "aliases",
+            "description",
+            "cite",
+        ];
         let Some(t) = TableReader::new(self.ctx, item, "theme", KEYS) else {
             return;
         };
@@ -566,12 +583,14 @@ impl Parser<'_, '_, '_> {
         }
         let aliases = values(t.strs(self.ctx, "aliases"));
         let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        let iati = self.iati_code(&t);
         let cite = self.cite(&t);
         if let (Some(id), Some(name)) = (id, name) {
             self.out.data.themes.push(Theme {
                 id: id.value,
                 name: name.value,
                 dac_code: dac_code.map(|a| a.value),
+                iati,
                 aliases,
                 description,
                 cite,
@@ -593,6 +612,7 @@ impl Parser<'_, '_, '_> {
             "period",
             "country",
             "note",
+            "iati",
             "cite",
         ];
         let Some(t) = TableReader::new(self.ctx, item, "outcome", KEYS) else {
@@ -646,6 +666,7 @@ impl Parser<'_, '_, '_> {
         let period = self.period(&t, "period");
         let country = self.country_ref(&t, "country");
         let note = t.opt_str(self.ctx, "note").map(|a| a.value);
+        let iati = self.iati_indicator(&t);
         let cite = self.cite(&t);
         if let (Some(id), Some(subject), Some(metric), Some(label)) = (id, subject, metric, label)
             && let (Some(value), Some(unit), Some(qualifier), Some(status)) =
@@ -663,6 +684,7 @@ impl Parser<'_, '_, '_> {
                 period,
                 country,
                 note,
+                iati,
                 cite,
             });
         }
@@ -678,6 +700,9 @@ impl Parser<'_, '_, '_> {
             "period",
             "role",
             "note",
+            "percentage",
+            "iati_role",
+            "iati_activity_id",
             "cite",
         ];
         let Some(t) = TableReader::new(self.ctx, item, "relation", KEYS) else {
@@ -691,6 +716,14 @@ impl Parser<'_, '_, '_> {
                 t.loc(self.ctx),
                 "`reports` relations come from each outcome's `subject`".into(),
                 Some("set `subject` on the [[outcome]] instead".into()),
+            );
+            return;
+        }
+        if kind == Some(RelationType::RelatedActivity) {
+            self.ctx.error_at(
+                t.loc(self.ctx),
+                "`related_activity` relations come from each project's `iati.related`".into(),
+                Some("add a [[project.iati.related]] entry to the project instead".into()),
             );
             return;
         }
@@ -710,6 +743,9 @@ impl Parser<'_, '_, '_> {
             ("period", RelationAttr::Period),
             ("role", RelationAttr::Role),
             ("note", RelationAttr::Note),
+            ("percentage", RelationAttr::Percentage),
+            ("iati_role", RelationAttr::IatiRole),
+            ("iati_activity_id", RelationAttr::IatiActivityId),
         ] {
             if let Some(v) = t.raw(key)
                 && !allowed.contains(&attr)
@@ -735,6 +771,16 @@ impl Parser<'_, '_, '_> {
             period: self.period(&t, "period"),
             role: t.opt_str(self.ctx, "role").map(|a| a.value),
             note: t.opt_str(self.ctx, "note").map(|a| a.value),
+            percentage: self.percentage(&t),
+            iati_role: t.opt_code(
+                self.ctx,
+                "iati_role",
+                iati::OrgRole::ALL,
+                iati::OrgRole::code,
+            ),
+            iati_activity_id: t.opt_str(self.ctx, "iati_activity_id").map(|a| a.value),
+            transaction: None,
+            related: None,
             cite,
         };
         if !relation.from.is_empty() && !relation.to.is_empty() {

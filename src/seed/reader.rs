@@ -43,12 +43,8 @@ impl<'a> FileCtx<'a> {
     }
 
     pub fn error_at(&mut self, loc: Loc, message: String, hint: Option<String>) {
-        self.diags.push(Diagnostic {
-            file: self.file.to_string(),
-            loc,
-            message,
-            hint,
-        });
+        self.diags
+            .push(Diagnostic::error(self.file, loc, message, hint));
     }
 }
 

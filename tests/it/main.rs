@@ -10,6 +10,7 @@ mod facts;
 mod generate;
 mod graphql;
 mod http;
+mod iati;
 mod loader_props;
 mod ops;
 mod playground;

@@ -3,6 +3,7 @@
 //! Each type wraps a node index; its fields read the graph of the request (`graph(ctx)`).
 //! Traversals are relation connections whose edges carry the relation's attributes.
 
+mod iati;
 mod organization;
 mod outcome;
 mod places;
@@ -11,6 +12,7 @@ mod project;
 mod source;
 mod theme;
 
+pub use iati::{Transaction, edge_default_currency};
 pub use project::FundedProjectConnection;
 
 use async_graphql::{Context, ID, Interface, Object, Result};

@@ -25,6 +25,14 @@ entity_object! {
         async fn iati_id<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
             self.data(ctx).iati_id.as_deref()
         }
+        /// The IATI OrganisationType code (`10` government, `40` multilateral).
+        async fn iati_type<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+            self.data(ctx).iati_type.as_deref()
+        }
+        /// The name of the IATI OrganisationType.
+        async fn iati_type_name(&self, ctx: &Context<'_>) -> Option<&'static str> {
+            model::iati::organisation_type_name(self.data(ctx).iati_type.as_deref()?)
+        }
         /// The country the organisation belongs to.
         async fn country(&self, ctx: &Context<'_>) -> Option<Country> {
             let code = self.data(ctx).country.as_deref()?;
@@ -108,6 +116,12 @@ entity_object! {
         countries: out InCountry [] -> CountryRelationConnection;
         /// Figures reported about this organisation (ratified conventions, ODA volume).
         outcomes: out Reports [] -> OutcomeRelationConnection;
+        /// The IATI activities this organisation reports (reporting-org).
+        publishes: out Publishes [] -> ProjectRelationConnection;
+        /// Activities this organisation is accountable for (IATI role accountable).
+        accountable_for: out AccountableFor [] -> NodeRelationConnection;
+        /// Activities this organisation manages for the funder (IATI role extending).
+        manages: out Manages [] -> NodeRelationConnection;
     }
     any_relations {
         /// Every relation of this organisation, optionally of one type and direction.

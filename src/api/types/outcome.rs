@@ -68,6 +68,10 @@ impl Outcome {
     async fn note<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
         self.data(ctx).note.as_deref()
     }
+    /// The IATI result and indicator this figure is a baseline, target or actual of.
+    async fn indicator(&self, ctx: &Context<'_>) -> Option<iati::Indicator> {
+        self.data(ctx).iati.as_deref().map(Into::into)
+    }
     async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
         citations(&self.data(ctx).cite)
     }

@@ -97,6 +97,10 @@ entity_object! {
         async fn description<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
             self.data(ctx).description.as_deref()
         }
+        /// The IATI region vocabulary and code, for regions read from IATI files.
+        async fn iati<'a>(&self, ctx: &Context<'a>) -> Option<IatiCode> {
+            self.data(ctx).iati.as_ref().map(Into::into)
+        }
         async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
             citations(&self.data(ctx).cite)
         }

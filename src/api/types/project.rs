@@ -43,6 +43,83 @@ entity_object! {
         async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
             citations(&self.data(ctx).cite)
         }
+        /// The IATI activity identifier, for projects read from IATI files.
+        async fn iati_identifier<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+            Some(self.data(ctx).iati.as_ref()?.identifier.as_str())
+        }
+        /// The IATI `@hierarchy` (1 is the top of the publisher's hierarchy).
+        async fn hierarchy(&self, ctx: &Context<'_>) -> Option<u32> {
+            self.data(ctx).iati.as_ref()?.hierarchy
+        }
+        /// The IATI `@default-currency`: the currency of values that state none.
+        async fn default_currency<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+            Some(self.data(ctx).iati.as_ref()?.default_currency?.0)
+        }
+        /// The IATI `xml:lang` of the activity: the language of `title` and `description`.
+        async fn language<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+            self.data(ctx).iati.as_ref()?.lang.as_deref()
+        }
+        /// The IATI activity status (`status` is its plain reading).
+        async fn activity_status(&self, ctx: &Context<'_>) -> Option<ActivityStatus> {
+            self.data(ctx).iati.as_ref()?.status.map(Into::into)
+        }
+        /// The IATI activity dates, planned and actual (`period` runs from the actual start,
+        /// else the planned, to the actual end, else the planned).
+        async fn activity_dates(&self, ctx: &Context<'_>) -> Vec<iati::ActivityDate> {
+            let Some(a) = &self.data(ctx).iati else { return Vec::new() };
+            a.dates
+                .iter()
+                .map(|d| iati::ActivityDate {
+                    kind: d.kind.into(),
+                    date: PartialDate(d.date),
+                })
+                .collect()
+        }
+        /// The title in every language the IATI file gives.
+        async fn titles(&self, ctx: &Context<'_>) -> Vec<Narrative> {
+            let Some(a) = &self.data(ctx).iati else { return Vec::new() };
+            a.titles.iter().map(Into::into).collect()
+        }
+        /// Every IATI description, by type and language.
+        async fn descriptions(&self, ctx: &Context<'_>) -> Vec<iati::ProjectDescription> {
+            let Some(a) = &self.data(ctx).iati else { return Vec::new() };
+            a.descriptions
+                .iter()
+                .map(|d| iati::ProjectDescription {
+                    kind: d.kind.map(Into::into),
+                    lang: d.lang.clone(),
+                    text: d.text.clone(),
+                })
+                .collect()
+        }
+        /// The IATI budgets of the activity.
+        async fn budgets(&self, ctx: &Context<'_>) -> Vec<iati::Budget> {
+            let Some(a) = &self.data(ctx).iati else { return Vec::new() };
+            a.budgets
+                .iter()
+                .map(|b| iati::Budget {
+                    budget: b.clone(),
+                    default_currency: a.default_currency,
+                })
+                .collect()
+        }
+        /// The IATI transactions of the activity, in file order. Those with a provider (money
+        /// in) or receiver (money out) in the data are also FUNDS relations.
+        async fn transactions(&self, ctx: &Context<'_>) -> Vec<iati::Transaction> {
+            let Some(a) = &self.data(ctx).iati else { return Vec::new() };
+            a.transactions
+                .iter()
+                .map(|t| iati::Transaction {
+                    transaction: t.clone(),
+                    default_currency: a.default_currency,
+                })
+                .collect()
+        }
+        /// The IATI related activities, loaded or not.
+        async fn related_activities(&self, ctx: &Context<'_>) -> Vec<iati::RelatedActivity> {
+            let Some(a) = &self.data(ctx).iati else { return Vec::new() };
+            a.related.iter().cloned().map(iati::RelatedActivity).collect()
+        }
     }
     relations {
         /// Who funds the project directly (organisations, or the programme or fund it is paid
@@ -63,6 +140,19 @@ entity_object! {
         preceded_by: out Follows [] -> ProjectRelationConnection;
         /// The later phases that follow this project.
         followed_by: inc Follows [] -> ProjectRelationConnection;
+        /// The IATI reporting organisation.
+        published_by: inc Publishes [] -> OrganizationRelationConnection;
+        /// IATI participating organisations with role accountable.
+        accountable_organizations: inc AccountableFor [] -> OrganizationRelationConnection;
+        /// IATI participating organisations with role extending (they manage the activity for
+        /// the funder).
+        extending_organizations: inc Manages [] -> OrganizationRelationConnection;
+        /// Loaded activities this one names as related; the edge's `relatedActivityType`
+        /// says how (PARENT: the other is this one's parent).
+        related_projects: out RelatedActivity [] -> ProjectRelationConnection;
+        /// What this project pays through its outgoing IATI transactions (edges carry the
+        /// transaction).
+        funds: out Funds [] -> NodeRelationConnection;
     }
     any_relations {}
 }

@@ -22,6 +22,10 @@ entity_object! {
                 .as_deref()
                 .and_then(model::dac::dac_name)
         }
+        /// The IATI sector vocabulary and code, for themes read from IATI sectors.
+        async fn iati(&self, ctx: &Context<'_>) -> Option<IatiCode> {
+            self.data(ctx).iati.as_ref().map(Into::into)
+        }
         async fn aliases<'a>(&self, ctx: &Context<'a>) -> &'a [String] {
             &self.data(ctx).aliases
         }
