@@ -101,8 +101,8 @@ fn generate_format(s: &str) -> Result<aidgraph::generate::Format, String> {
 
 #[derive(Args)]
 struct ExportArgs {
-    /// graphml, gexf, nodes.csv, edges.csv, csv (both, into the --out folder), cytoscape or
-    /// node-link.
+    /// graphml, gexf, nodes.csv, edges.csv, csv (both, into the --out folder), cytoscape,
+    /// node-link, or iati (IATI 2.03 activity XML of the selected projects).
     #[arg(long)]
     format: String,
     /// Export only the neighbourhood of this node (a global id such as `org:mhlw`).
@@ -123,6 +123,9 @@ struct ExportArgs {
     /// Load this data folder instead of the built-in seed.
     #[arg(long, env = "AIDGRAPH_SEED")]
     seed: Option<PathBuf>,
+    /// Add the activities of these IATI 2.03 XML files (or folders of them), as `serve --iati`.
+    #[arg(long = "iati", value_name = "PATH", num_args = 1..)]
+    iati: Vec<PathBuf>,
     /// Write to this file (a folder for --format csv) instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -316,8 +319,9 @@ fn main() -> ExitCode {
     })
 }
 
-fn check(dir: Option<&PathBuf>, iati: &[PathBuf]) -> ExitCode {
-    let loaded = load(dir).and_then(|base| {
+/// The data folder (or the built-in seed) with the records of IATI files added.
+fn load_with_iati(dir: Option<&PathBuf>, iati: &[PathBuf]) -> Result<Dataset, Diagnostics> {
+    load(dir).and_then(|base| {
         if iati.is_empty() {
             return Ok(base);
         }
@@ -325,8 +329,11 @@ fn check(dir: Option<&PathBuf>, iati: &[PathBuf]) -> ExitCode {
         let imported = aidgraph::iati::import(&files, &base, true)?;
         aidgraph::iati::report_warnings(&imported.warnings);
         Ok(aidgraph::iati::merge(base, imported.data))
-    });
-    match loaded {
+    })
+}
+
+fn check(dir: Option<&PathBuf>, iati: &[PathBuf]) -> ExitCode {
+    match load_with_iati(dir, iati) {
         Ok(data) => {
             println!(
                 "ok: {} sources, {} organisations, {} programmes, {} projects, {} countries, \
@@ -425,7 +432,7 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         types: args.types,
         limit: args.limit,
     };
-    let data = match load(args.seed.as_ref()) {
+    let data = match load_with_iati(args.seed.as_ref(), &args.iati) {
         Ok(d) => d,
         Err(diags) => {
             eprintln!("{diags}");
@@ -435,7 +442,11 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let graph = KnowledgeGraph::build(data);
     let selection = export::select(&graph, &params)?;
-    let metrics = graph.node_metrics();
+    let metrics = if formats.iter().all(|f| f.uses_metrics()) {
+        graph.node_metrics()
+    } else {
+        Default::default()
+    };
     let write = |format: Format, out: &mut dyn std::io::Write| {
         export::write(
             format,

@@ -1,5 +1,7 @@
 //! Network exports for Gephi, NetworkX and Cytoscape: GraphML, GEXF 1.3, CSV (nodes and
-//! edges), Cytoscape.js elements JSON and NetworkX node-link JSON.
+//! edges), Cytoscape.js elements JSON and NetworkX node-link JSON; and the projects as IATI
+//! 2.03 activity XML ([`iati`], which writes records, not a network: the selection only
+//! chooses which projects, and the metrics are not used).
 //!
 //! Every format carries the same attributes: for each node its global id, `kind`, `label`
 //! and the whole-graph metrics (`degree`, `pagerank`, `betweenness`, `closeness`,
@@ -14,6 +16,7 @@
 mod csv;
 mod gexf;
 mod graphml;
+pub mod iati;
 mod json;
 pub mod params;
 pub(crate) mod xml;
@@ -39,6 +42,8 @@ pub enum Format {
     EdgesCsv,
     Cytoscape,
     NodeLink,
+    /// IATI 2.03 activity XML of the selected projects ([`iati`]).
+    Iati,
 }
 
 impl Format {
@@ -49,6 +54,7 @@ impl Format {
         Format::EdgesCsv,
         Format::Cytoscape,
         Format::NodeLink,
+        Format::Iati,
     ];
 
     /// The name used in URLs and on the command line.
@@ -60,6 +66,7 @@ impl Format {
             Format::EdgesCsv => "edges.csv",
             Format::Cytoscape => "cytoscape",
             Format::NodeLink => "node-link",
+            Format::Iati => "iati",
         }
     }
 
@@ -69,6 +76,7 @@ impl Format {
             Format::Gexf => "application/gexf+xml",
             Format::NodesCsv | Format::EdgesCsv => "text/csv; charset=utf-8",
             Format::Cytoscape | Format::NodeLink => "application/json",
+            Format::Iati => "application/xml",
         }
     }
 
@@ -81,7 +89,14 @@ impl Format {
             Format::EdgesCsv => "edges.csv",
             Format::Cytoscape => "cytoscape.json",
             Format::NodeLink => "node-link.json",
+            Format::Iati => "xml",
         }
+    }
+
+    /// Whether the format writes the node metrics (IATI XML does not: callers need not
+    /// compute them).
+    pub fn uses_metrics(self) -> bool {
+        self != Format::Iati
     }
 
     /// The valid names, comma-separated, for error messages.
@@ -140,6 +155,10 @@ pub fn write(
         Format::EdgesCsv => csv::write_edges(&export, &mut out)?,
         Format::Cytoscape => json::write_cytoscape(&export, &mut out)?,
         Format::NodeLink => json::write_node_link(&export, &mut out)?,
+        Format::Iati => {
+            let now = crate::model::date::rfc3339(std::time::SystemTime::now());
+            iati::write(graph, sub, &now, &mut out)?;
+        }
     }
     out.flush()
 }
@@ -328,7 +347,7 @@ mod tests {
         let err = "dot".parse::<Format>().unwrap_err().to_string();
         assert!(err.contains("`dot`"), "{err}");
         assert!(
-            err.contains("graphml, gexf, nodes.csv, edges.csv, cytoscape, node-link"),
+            err.contains("graphml, gexf, nodes.csv, edges.csv, cytoscape, node-link, iati"),
             "{err}"
         );
     }

@@ -57,7 +57,11 @@ async fn handler(
     let graph = live.current().graph;
     let work = tokio::task::spawn_blocking(move || {
         let selection = export::select(&graph, &params)?;
-        let metrics = graph.node_metrics();
+        let metrics = if format.uses_metrics() {
+            graph.node_metrics()
+        } else {
+            Default::default()
+        };
         let mut body = Vec::new();
         let written = export::write(format, &graph, &selection.subgraph, &metrics, &mut body);
         Ok::<_, ParamError>((written.map(|()| body), selection.file_stem(&graph)))

@@ -320,8 +320,8 @@ async fn an_unknown_format_is_not_found_and_lists_the_formats() {
     let e = error("/export/dot", StatusCode::NOT_FOUND).await;
     let message = e["message"].as_str().unwrap();
     assert!(message.contains("`dot`"), "{message}");
-    assert!(message.contains("graphml, gexf, nodes.csv, edges.csv, cytoscape, node-link"));
-    assert_eq!(e["formats"].as_array().unwrap().len(), 6);
+    assert!(message.contains("graphml, gexf, nodes.csv, edges.csv, cytoscape, node-link, iati"));
+    assert_eq!(e["formats"].as_array().unwrap().len(), 7);
 }
 
 #[tokio::test]

@@ -34,12 +34,12 @@ fn generate(dir: &Path, name: &str, nodes: usize, seed: u64) -> PathBuf {
     path
 }
 
-fn stderr(out: &Output) -> String {
+pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Runs `tests/iati/validate.sh`; fails the test (never skips it) when xmllint is missing.
-fn validate(files: &[&Path]) -> Output {
+pub fn validate(files: &[&Path]) -> Output {
     let xmllint = Command::new("xmllint").arg("--version").output();
     assert!(
         xmllint.is_ok_and(|o| o.status.success()),

@@ -316,7 +316,7 @@ fn aidgraph() -> Command {
 
 /// Sorted `Debug` lines of every record, without source texts (a folder carries them, an
 /// import does not): equal when two data sets hold the same records.
-fn records(mut data: Dataset) -> Vec<String> {
+pub fn records(mut data: Dataset) -> Vec<String> {
     for s in &mut data.sources {
         s.text = None;
     }

@@ -11,6 +11,7 @@ mod generate;
 mod graphql;
 mod http;
 mod iati;
+mod iati_export;
 mod loader_props;
 mod ops;
 mod playground;
