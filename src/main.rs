@@ -441,7 +441,7 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let graph = KnowledgeGraph::build(data);
-    let selection = export::select(&graph, &params)?;
+    let selection = export::select_for(formats[0], &graph, &params)?;
     let metrics = if formats.iter().all(|f| f.uses_metrics()) {
         graph.node_metrics()
     } else {

@@ -163,6 +163,33 @@ pub fn write(
     out.flush()
 }
 
+/// The selection `params` make, checked for `format`: an IATI document needs at least one
+/// activity (the XSD requires one), so a selection without a writable project is refused.
+pub fn select_for(
+    format: Format,
+    graph: &KnowledgeGraph,
+    params: &ExportParams,
+) -> Result<Selection, ParamError> {
+    let selection = select(graph, params)?;
+    if format == Format::Iati && iati::writable(graph, &selection.subgraph) == 0 {
+        return Err(ParamError {
+            code: ErrorCode::InvalidArgument,
+            parameter: if params.around.is_some() {
+                "around"
+            } else {
+                "kinds"
+            }
+            .to_string(),
+            message: "the selection has no project IATI can describe (an IATI file needs at \
+                      least one activity, and a seed project needs a date and an organisation \
+                      with an IATI identifier); widen `around`/`depth` or include PROJECT in \
+                      `kinds`"
+                .to_string(),
+        });
+    }
+    Ok(selection)
+}
+
 /// The GraphQL enum name of an entity kind (`ORGANIZATION`).
 pub fn kind_name(kind: EntityKind) -> String {
     kind.code().to_ascii_uppercase()

@@ -56,7 +56,7 @@ async fn handler(
     };
     let graph = live.current().graph;
     let work = tokio::task::spawn_blocking(move || {
-        let selection = export::select(&graph, &params)?;
+        let selection = export::select_for(format, &graph, &params)?;
         let metrics = if format.uses_metrics() {
             graph.node_metrics()
         } else {

@@ -255,3 +255,26 @@ fn the_cli_writes_a_valid_file() {
     let out = validate(&[&file]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn a_selection_without_a_writable_project_is_a_400_not_an_invalid_file() {
+    let r = crate::app::TestApp::new()
+        .get("/export/iati?kinds=ORGANIZATION")
+        .await;
+    assert_eq!(
+        r.status,
+        axum::http::StatusCode::BAD_REQUEST,
+        "{}",
+        r.text()
+    );
+    let e = r.json();
+    assert_eq!(e["error"]["code"], "INVALID_ARGUMENT");
+    assert_eq!(e["error"]["parameter"], "kinds");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no project IATI can describe"),
+        "{e}"
+    );
+}

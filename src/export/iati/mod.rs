@@ -47,6 +47,25 @@ struct Activity<'a> {
     reporting: Option<NodeIndex>,
 }
 
+/// How many of `sub`'s projects an IATI export would write (IATI-sourced ones, and seed
+/// projects with what IATI requires: a date and an organisation with an IATI identifier).
+pub fn writable(graph: &KnowledgeGraph, sub: &Subgraph) -> usize {
+    sub.nodes
+        .iter()
+        .filter(|&&node| match graph.entity(node) {
+            Entity::Project(p) if p.iati.is_some() => true,
+            Entity::Project(p) => {
+                let publishes = graph
+                    .relations(node, Some(RelationType::Publishes), Incoming)
+                    .first()
+                    .map(|(_, org)| *org);
+                seed::activity(graph, node, p, publishes, None).is_ok()
+            }
+            _ => false,
+        })
+        .count()
+}
+
 /// Writes the projects among `sub`'s nodes as an `iati-activities` document dated
 /// `generated` (RFC 3339; the day also stands for "now" where a seed project's status must be
 /// inferred from its dates). Each project is written whole, with every relation it has in
