@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Validates IATI 2.03 activity files against the official XSDs:
 #   bash tests/iati/validate.sh FILE...
-# The XSDs are looked up in $IATI_XSD_DIR, else in ../shared/iati/xsd next to the repository
-# (the layout of the project's machines and CI clones). xmllint (Debian: libxml2-utils) reads
+# The XSDs are looked up in $IATI_XSD_DIR, else in tests/iati/xsd (byte-identical copies of the
+# official 2.03 schemas in ../shared/iati/xsd; tests/it/iati_export.rs checks they still are
+# when that folder exists), so a clone validates on any machine. xmllint (Debian: libxml2-utils) reads
 # the files as a stream, so memory stays small whatever their size. Exits 0 only when every
 # file is valid; 2 when xmllint or the XSDs are missing.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-xsd_dir="${IATI_XSD_DIR:-$repo/../shared/iati/xsd}"
+xsd_dir="${IATI_XSD_DIR:-$repo/tests/iati/xsd}"
 xsd_dir="$(cd "$xsd_dir" 2>/dev/null && pwd || echo "$xsd_dir")"
 schema="$xsd_dir/iati-activities-schema.xsd"
 

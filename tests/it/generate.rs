@@ -65,7 +65,7 @@ fn generated_files_and_the_official_example_validate_and_a_broken_file_does_not(
     let dir = tempfile::tempdir().unwrap();
     let file = generate(dir.path(), "activities.xml", 300, 11);
     let example = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/iati/activity-standard-example-annotated.xml");
+        .join("tests/iati/activity-standard-example-annotated.xml");
     let out = validate(&[&file, &example]);
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);

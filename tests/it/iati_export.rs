@@ -278,3 +278,33 @@ async fn a_selection_without_a_writable_project_is_a_400_not_an_invalid_file() {
         "{e}"
     );
 }
+
+#[test]
+fn the_vendored_files_are_the_official_ones() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/iati");
+    if !shared.exists() {
+        // A clone away from the project's machines: nothing to compare with.
+        return;
+    }
+    for (ours, official) in [
+        (
+            "tests/iati/activity-standard-example-annotated.xml",
+            "activity-standard-example-annotated.xml",
+        ),
+        (
+            "tests/iati/xsd/iati-activities-schema.xsd",
+            "xsd/iati-activities-schema.xsd",
+        ),
+        (
+            "tests/iati/xsd/iati-organisations-schema.xsd",
+            "xsd/iati-organisations-schema.xsd",
+        ),
+        ("tests/iati/xsd/iati-common.xsd", "xsd/iati-common.xsd"),
+        ("tests/iati/xsd/xml.xsd", "xsd/xml.xsd"),
+    ] {
+        let a = std::fs::read(root.join(ours)).unwrap();
+        let b = std::fs::read(shared.join(official)).unwrap();
+        assert!(a == b, "{ours} differs from ../shared/iati/{official}");
+    }
+}
