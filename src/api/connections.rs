@@ -139,9 +139,9 @@ impl Relation {
     /// For a FUNDS relation read from an IATI transaction: the transaction.
     async fn transaction(&self, ctx: &Context<'_>) -> Option<Transaction> {
         let g = graph(ctx);
-        let t = self.rel(ctx).transaction.as_deref()?;
+        let t = self.rel(ctx).transaction.as_ref()?;
         Some(Transaction {
-            transaction: t.clone(),
+            transaction: std::sync::Arc::clone(t),
             default_currency: edge_default_currency(g, self.0, t),
         })
     }

@@ -373,7 +373,7 @@ fn iati_edges(data: &Dataset, projects: &HashMap<String, String>) -> Vec<Relatio
                 (p.id.clone(), other.clone())
             };
             out.push(Relation {
-                transaction: Some(Box::new(t.clone())),
+                transaction: Some(std::sync::Arc::clone(t)),
                 ..Relation::new(from, RelationType::Funds, to, t.cite.clone())
             });
         }

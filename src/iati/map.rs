@@ -602,7 +602,7 @@ impl Importer {
         let mut transactions = Vec::new();
         for t in act.all("transaction") {
             if let Some(tx) = self.transaction(t, lang, default_currency) {
-                transactions.push(tx);
+                transactions.push(std::sync::Arc::new(tx));
             }
         }
         let mut related = Vec::new();

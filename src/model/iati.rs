@@ -240,7 +240,7 @@ pub struct IatiActivity {
     pub titles: Vec<Narrative>,
     pub descriptions: Vec<Description>,
     pub budgets: Vec<Budget>,
-    pub transactions: Vec<Transaction>,
+    pub transactions: Vec<std::sync::Arc<Transaction>>,
     pub related: Vec<RelatedActivity>,
 }
 

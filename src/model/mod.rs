@@ -463,7 +463,7 @@ pub struct Relation {
     pub iati_role: Option<iati::OrgRole>,
     pub iati_activity_id: Option<String>,
     /// For the `funds` relations derived from an IATI transaction: the transaction.
-    pub transaction: Option<Box<iati::Transaction>>,
+    pub transaction: Option<std::sync::Arc<iati::Transaction>>,
     /// For `related_activity`: how the `to` activity relates to the `from` one.
     pub related: Option<iati::RelatedActivityType>,
     pub cite: Vec<Citation>,

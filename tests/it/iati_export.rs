@@ -89,7 +89,7 @@ fn records(mut d: Dataset) -> Vec<String> {
             iati.budgets.iter_mut().for_each(|x| blank(&mut x.cite));
             iati.transactions
                 .iter_mut()
-                .for_each(|x| blank(&mut x.cite));
+                .for_each(|x| blank(&mut std::sync::Arc::make_mut(x).cite));
             iati.related.iter_mut().for_each(|x| blank(&mut x.cite));
         }
     }

@@ -84,7 +84,7 @@ impl Budget {
 /// `provider-activity-id`/`receiver-activity-id` when they are loaded, which is how money is
 /// traced across publishers.
 pub struct Transaction {
-    pub transaction: mi::Transaction,
+    pub transaction: std::sync::Arc<mi::Transaction>,
     pub default_currency: Option<model::Currency>,
 }
 

@@ -231,7 +231,7 @@ impl Parser<'_, '_, '_> {
             titles,
             descriptions,
             budgets,
-            transactions,
+            transactions: transactions.into_iter().map(std::sync::Arc::new).collect(),
             related,
         }))
     }
