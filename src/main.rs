@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use aidgraph::api::limits::QueryLimits;
 use aidgraph::graph::KnowledgeGraph;
-use aidgraph::http::{RateLimit, ServerConfig, Watch};
+use aidgraph::http::{DEFAULT_RATE, RateLimit, ServerConfig, Watch};
 use aidgraph::live::{DataSource, Live};
 use aidgraph::model::Dataset;
 use aidgraph::seed::{self, Diagnostics};
@@ -178,7 +178,7 @@ struct ServeArgs {
     #[arg(long, env = "AIDGRAPH_MAX_BODY_BYTES", default_value_t = ServerConfig::default().max_body_bytes)]
     max_body_bytes: usize,
     /// Most operations in a batched (JSON array) POST; 0 refuses batches.
-    #[arg(long, env = "AIDGRAPH_MAX_BATCH", default_value_t = 0)]
+    #[arg(long, env = "AIDGRAPH_MAX_BATCH", default_value_t = ServerConfig::default().max_batch)]
     max_batch: usize,
     /// Longest a GraphQL request may run (e.g. `30s`, `500ms`); past it, 504.
     #[arg(long, env = "AIDGRAPH_REQUEST_TIMEOUT", default_value = "30s", value_parser = duration)]
@@ -192,10 +192,10 @@ struct ServeArgs {
     max_concurrent: usize,
     /// Requests per second per client IP on /graphql and /export (bursts of --rate-burst);
     /// 0 turns the limit off.
-    #[arg(long, env = "AIDGRAPH_RATE_LIMIT", default_value_t = 50)]
+    #[arg(long, env = "AIDGRAPH_RATE_LIMIT", default_value_t = DEFAULT_RATE.per_second)]
     rate_limit: u32,
     /// Requests a client may send at once before --rate-limit applies.
-    #[arg(long, env = "AIDGRAPH_RATE_BURST", default_value_t = 100,
+    #[arg(long, env = "AIDGRAPH_RATE_BURST", default_value_t = DEFAULT_RATE.burst,
           value_parser = clap::value_parser!(u32).range(1..))]
     rate_burst: u32,
     /// Take the client IP from the last X-Forwarded-For entry (only behind a proxy that sets

@@ -39,34 +39,32 @@ pub type AidSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Query(CoreQuery, analysis::AnalysisQuery);
 
+/// The schema with everything but its data: request data or `.data(...)` supply that.
+fn builder() -> async_graphql::SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .extension(error::CodeArgumentErrors)
+}
+
 /// Builds a schema that always answers from `graph` (tests, tools).
 pub fn build_schema(graph: Arc<KnowledgeGraph>) -> AidSchema {
     let status = Arc::new(DataStatus::new("in-memory graph".to_string(), &graph));
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .data(graph)
-        .data(status)
-        .extension(error::CodeArgumentErrors)
-        .finish()
+    builder().data(graph).data(status).finish()
 }
 
 /// Builds the serving schema. It holds no graph: every request brings the graph and the
 /// [`DataStatus`](crate::live::DataStatus) it reads as request data, so a reload never
 /// changes the data under a running query.
 pub fn serving_schema(introspection: bool) -> AidSchema {
-    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .extension(error::CodeArgumentErrors);
     if introspection {
-        builder.finish()
+        builder().finish()
     } else {
-        builder.disable_introspection().finish()
+        builder().disable_introspection().finish()
     }
 }
 
 /// The SDL of the schema, as `aidgraph schema` prints it.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl()
+    builder().finish().sdl()
 }
 
 /// The graph this request reads.

@@ -122,8 +122,7 @@ impl KnowledgeGraph {
         let version = content_version(&data);
         let iati_projects = iati_projects(&data);
         let iati_edges = iati_edges(&data, &iati_projects);
-        // Sized up front: growing by doubling would, at the last step, hold the old and the
-        // new buffers at once (for a 200 MB IATI file, hundreds of MB at the peak).
+        // The counts are known: size the graph once rather than grow it by doubling.
         let nodes = data.sources.len()
             + data.organizations.len()
             + data.programmes.len()

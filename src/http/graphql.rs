@@ -41,6 +41,7 @@ use super::apq::sha256_hex;
 use super::metrics::operation_label;
 use super::observe::{Operation, RequestId};
 use crate::api::limits::{Violation, precheck};
+use crate::live::Served;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -380,10 +381,13 @@ async fn answer(
     media: Media,
     id: &str,
 ) -> Result<Response, Reject> {
+    // One snapshot for the whole request: the ETag names the data the answer comes from,
+    // and every operation of a batch reads the same graph.
+    let served = app.live.current();
     let (batch, etag) = match *method {
         Method::GET | Method::HEAD => {
             let params = params_from_query_string(uri)?;
-            let etag = etag(app, uri, media);
+            let etag = etag(&served.status.version, uri, media);
             if headers
                 .get(header::IF_NONE_MATCH)
                 .and_then(|v| v.to_str().ok())
@@ -425,7 +429,7 @@ async fn answer(
     match batch {
         Batch::One(params) => {
             let operation = operation_label(params.operation_name.as_deref());
-            let outcome = run(app, params, get, deadline, id).await;
+            let outcome = run(app, &served, params, get, deadline, id).await;
             let mut res = match outcome {
                 Err(reject) => {
                     app.metrics.refused(reject.code);
@@ -467,7 +471,7 @@ async fn answer(
             let mut answers = Vec::with_capacity(items.len());
             for item in items {
                 let answer = match params_from_json_value(item) {
-                    Ok(params) => run(app, params, false, deadline, id).await,
+                    Ok(params) => run(app, &served, params, false, deadline, id).await,
                     Err(reject) => Err(reject),
                 };
                 let answer = answer.map(|out| out.body).unwrap_or_else(|reject| {
@@ -500,6 +504,7 @@ fn params_from_json_value(v: Value) -> Result<Params, Reject> {
 /// Runs one request's parameters through APQ, the limits, parsing and execution.
 async fn run(
     app: &App,
+    served: &Served,
     params: Params,
     get: bool,
     deadline: Instant,
@@ -580,8 +585,9 @@ async fn run(
         .map_err(Reject::from_violation)?;
     request.set_parsed_query(doc);
 
-    let served = app.live.current();
-    let request = request.data(served.graph).data(served.status);
+    let request = request
+        .data(Arc::clone(&served.graph))
+        .data(Arc::clone(&served.status));
     let remaining = deadline.saturating_duration_since(Instant::now());
     let Ok(response) = tokio::time::timeout(remaining, app.schema.execute(request)).await else {
         let mut r = Reject::new(
@@ -789,8 +795,7 @@ async fn read_post(app: &App, headers: &HeaderMap, body: Body) -> Result<Batch, 
 }
 
 /// A strong ETag for a GET: the graph version, the query string and the response type.
-fn etag(app: &App, uri: &Uri, media: Media) -> String {
-    let version = app.live.current().status.version.clone();
+fn etag(version: &str, uri: &Uri, media: Media) -> String {
     let mut h = DefaultHasher::new();
     version.hash(&mut h);
     uri.query().unwrap_or("").hash(&mut h);

@@ -40,6 +40,12 @@ pub struct RateLimit {
     pub burst: u32,
 }
 
+/// The default per-client-IP rate: 50 requests a second, bursts of 100.
+pub const DEFAULT_RATE: RateLimit = RateLimit {
+    per_second: 50,
+    burst: 100,
+};
+
 /// Everything an operator can tune about serving; every field has a safe default.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -76,10 +82,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(10),
             max_concurrent: 64,
-            rate_limit: Some(RateLimit {
-                per_second: 50,
-                burst: 100,
-            }),
+            rate_limit: Some(DEFAULT_RATE),
             trust_forwarded_for: false,
             cors_origins: Vec::new(),
             apq_entries: 1000,
