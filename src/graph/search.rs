@@ -42,6 +42,7 @@ pub struct SearchHit {
     pub score: u32,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(super) struct SearchIndex {
     /// word -> (node, best field weight of that word in the node)
     postings: BTreeMap<String, Vec<(NodeIndex, u32)>>,
@@ -134,6 +135,18 @@ impl SearchIndex {
             node_words,
             names,
         }
+    }
+
+    /// Whether the index can belong to a graph of `nodes` (a snapshot check).
+    pub fn fits(&self, nodes: usize) -> bool {
+        self.names.len() == nodes
+            && self.names.keys().all(|n| n.index() < nodes)
+            && self.names.values().all(|v| !v.is_empty())
+            && self
+                .postings
+                .values()
+                .flatten()
+                .all(|(n, _)| n.index() < nodes)
     }
 
     pub fn search(&self, query: &str) -> Vec<SearchHit> {
