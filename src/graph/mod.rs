@@ -121,6 +121,8 @@ pub struct KnowledgeGraph {
     by_iati: HashMap<String, NodeIndex>,
     /// Nodes of each kind, sorted by label then id, in `EntityKind::ALL` order.
     by_kind: Vec<Vec<NodeIndex>>,
+    /// Each node's position in its kind's list: sorting by it is sorting by label.
+    kind_rank: Vec<u32>,
     search: search::SearchIndex,
     analytics: analytics::Cache,
     version: String,
@@ -208,6 +210,7 @@ impl KnowledgeGraph {
         }
         let search = search::SearchIndex::build(&graph);
         KnowledgeGraph {
+            kind_rank: kind_ranks(graph.node_count(), &by_kind),
             graph,
             cites: cites.finish(),
             adjacency,
@@ -350,6 +353,12 @@ impl KnowledgeGraph {
         &self.by_kind[kind_slot(kind)]
     }
 
+    /// A node's position in [`KnowledgeGraph::nodes_of`] its kind: sorting nodes of one kind
+    /// by it sorts them by label, without comparing a string.
+    pub fn kind_rank(&self, ix: NodeIndex) -> u32 {
+        self.kind_rank[ix.index()]
+    }
+
     /// The relations of `kind` at `node` in `dir` (`Outgoing`: node is `from`), in data order,
     /// as `(edge, other end)`.
     pub fn relations(
@@ -423,6 +432,17 @@ impl KnowledgeGraph {
         }
         out
     }
+}
+
+/// Each node's position in its kind's list.
+fn kind_ranks(nodes: usize, by_kind: &[Vec<NodeIndex>]) -> Vec<u32> {
+    let mut rank = vec![0; nodes];
+    for list in by_kind {
+        for (i, ix) in list.iter().enumerate() {
+            rank[ix.index()] = i as u32;
+        }
+    }
+    rank
 }
 
 /// Every node index, sorted by the node's id.

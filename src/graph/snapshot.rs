@@ -280,6 +280,7 @@ impl KnowledgeGraph {
             return Err(r.damaged("there are bytes after the last frame"));
         }
         Ok(KnowledgeGraph {
+            kind_rank: super::kind_ranks(n, &by_kind),
             graph,
             cites,
             adjacency,

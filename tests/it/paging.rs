@@ -96,3 +96,61 @@ async fn a_cursor_from_another_list_is_refused() {
             .contains("does not point into this list")
     );
 }
+
+#[tokio::test]
+async fn index_backed_filters_match_a_scan() {
+    let app = TestApp::new();
+    let all = app
+        .data(
+            r#"{ projects(first: 100) { nodes { id countries(first: 100) { nodes { code } }
+                 themes(first: 100) { nodes { id } } } } }"#,
+        )
+        .await;
+    let all = all["projects"]["nodes"].as_array().unwrap().clone();
+    let ids = |v: &Value| -> Vec<String> {
+        v["projects"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut checked = 0;
+    for (code, theme) in [
+        ("KH", None),
+        ("CN", None),
+        ("VN", Some("theme:employment")),
+        ("KH", Some("theme:employment")),
+        ("SD", None),
+    ] {
+        let expected: Vec<String> = all
+            .iter()
+            .filter(|p| {
+                p["countries"]["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["code"] == code)
+                    && theme.is_none_or(|t| {
+                        p["themes"]["nodes"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|x| x["id"] == t)
+                    })
+            })
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
+        let theme_arg = theme
+            .map(|t| format!(", theme: \"{t}\""))
+            .unwrap_or_default();
+        let got = app
+            .data(&format!(
+                r#"{{ projects(first: 100, where: {{ country: "{code}"{theme_arg} }}) {{ nodes {{ id }} }} }}"#
+            ))
+            .await;
+        assert_eq!(ids(&got), expected, "{code} {theme:?}");
+        checked += expected.len();
+    }
+    assert!(checked > 5, "the filters matched real projects ({checked})");
+}
