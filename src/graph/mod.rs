@@ -520,19 +520,24 @@ fn iati_edges(data: &Dataset, projects: &HashMap<String, String>) -> Vec<Relatio
     out
 }
 
-/// Hashes every field of the data set (through its `Debug` form, streamed: no copy).
+/// Hashes every field of the data set (its postcard encoding, streamed into the hasher: no
+/// copy, and several times faster than formatting it).
 fn content_version(data: &Dataset) -> String {
-    use std::fmt::Write;
     use std::hash::Hasher;
     struct Feed(std::hash::DefaultHasher);
-    impl Write for Feed {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
+    impl std::io::Write for Feed {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
     let mut feed = Feed(std::hash::DefaultHasher::new());
-    let _ = write!(feed, "{data:?}");
+    // Neither the writer nor any model type's `Serialize` can fail.
+    let encoded = postcard::to_io(data, &mut feed).is_ok();
+    debug_assert!(encoded);
     format!("{:016x}", feed.0.finish())
 }
 
