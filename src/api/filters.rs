@@ -65,7 +65,8 @@ fn country_ix(g: &KnowledgeGraph, code: &str) -> Result<NodeIndex> {
 
 fn text_filter(g: &KnowledgeGraph, list: &mut Vec<NodeIndex>, text: &Option<String>) {
     if let Some(t) = text {
-        list.retain(|ix| g.matches_text(*ix, t));
+        let matches = g.text_matcher(t);
+        list.retain(|ix| matches(*ix));
     }
 }
 

@@ -29,7 +29,7 @@ use aggregate::{FundingGroupBy, FundingTotal, OutcomeTotal};
 use connections::*;
 use error::{ApiError, Code, invalid};
 use filters::*;
-use page::{PageArgs, paginate};
+use page::PageArgs;
 use types::*;
 use values::{EntityKind, OutcomeStatus};
 
@@ -398,22 +398,58 @@ impl CoreQuery {
             return Err(invalid("`query` is empty: give at least one word"));
         }
         let kinds: Option<Vec<EK>> = kinds.map(|ks| ks.into_iter().map(Into::into).collect());
-        let hits: Vec<(NodeIndex, u32)> = g
-            .search(&query)
+        let first = page::check_size("first", first)?.unwrap_or(page::DEFAULT_PAGE);
+        // A cursor is the base64 global id of a hit; anything else points into no list.
+        use async_graphql::ErrorExtensions;
+        let bad_cursor = |cursor: &str| {
+            ApiError::new(
+                Code::InvalidCursor,
+                format!(
+                    "`after` cursor `{cursor}` does not point into this list; \
+                     use a cursor from this connection's edges or pageInfo"
+                ),
+            )
+            .extend()
+        };
+        let after_node = match &after {
+            None => None,
+            Some(cursor) => {
+                use base64::Engine;
+                let node = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(cursor)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .and_then(|gid| {
+                        g.by_global_id(&gid)
+                            .filter(|n| g.entity(*n).global_id() == gid)
+                    });
+                Some(node.ok_or_else(|| bad_cursor(cursor))?)
+            }
+        };
+        let found = g
+            .search(&query, kinds.as_deref(), after_node, first)
+            .map_err(|_| bad_cursor(after.as_deref().unwrap_or_default()))?;
+        let items: Vec<(String, (NodeIndex, u32))> = found
+            .hits
             .into_iter()
-            .filter(|h| {
-                kinds
-                    .as_ref()
-                    .is_none_or(|ks| ks.contains(&g.entity(h.node).kind()))
+            .map(|h| {
+                (
+                    page::encode_cursor(&g.entity(h.node).global_id()),
+                    (h.node, h.score),
+                )
             })
-            .map(|h| (h.node, h.score))
             .collect();
-        let page = paginate(
-            hits,
-            |(n, _)| g.entity(*n).global_id(),
-            &PageArgs::new(first, after, None, None),
-        )?;
-        Ok(SearchConnection(page))
+        let info = page::PageInfo {
+            has_next_page: found.has_next,
+            has_previous_page: after.is_some(),
+            start_cursor: items.first().map(|(c, _)| c.clone()),
+            end_cursor: items.last().map(|(c, _)| c.clone()),
+        };
+        Ok(SearchConnection(page::Page {
+            items,
+            info,
+            total: found.total,
+        }))
     }
 
     /// Funding summed per currency and grouped by donor, country, theme or year. Only

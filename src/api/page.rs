@@ -62,7 +62,7 @@ pub fn encode_cursor(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key)
 }
 
-fn check_size(name: &str, value: Option<i32>) -> Result<Option<usize>> {
+pub(super) fn check_size(name: &str, value: Option<i32>) -> Result<Option<usize>> {
     match value {
         None => Ok(None),
         Some(v) if v < 0 => Err(ApiError::new(

@@ -28,7 +28,7 @@ pub use edge::Edge;
 pub use network::DonorLink;
 pub use paths::{Hop, Path, PathQuery, PathView, SearchTooLarge};
 pub use petgraph::Direction::{Incoming, Outgoing};
-pub use search::{SearchHit, normalize};
+pub use search::{NotAHit, SearchHit, SearchPage, normalize};
 pub use snapshot::SnapshotError;
 
 /// An entity of the graph.
@@ -208,7 +208,10 @@ impl KnowledgeGraph {
                 (normalize(graph[*ix].label()), graph[*ix].id().to_string())
             });
         }
-        let search = search::SearchIndex::build(&graph);
+        let search = search::SearchIndex::build(
+            graph.node_indices().map(|ix| (ix, &graph[ix])),
+            graph.node_count(),
+        );
         KnowledgeGraph {
             kind_rank: kind_ranks(graph.node_count(), &by_kind),
             graph,
@@ -387,15 +390,40 @@ impl KnowledgeGraph {
             .collect()
     }
 
-    /// Ranked text search over names, titles, aliases, codes and descriptions.
-    pub fn search(&self, query: &str) -> Vec<SearchHit> {
-        self.search.search(query)
+    /// Ranked text search over names, titles, aliases, codes and descriptions: the hits of
+    /// `kinds` (all if `None`) ranked after `after` (which must be one of them), at most
+    /// `first`, with the number of all hits.
+    pub fn search(
+        &self,
+        query: &str,
+        kinds: Option<&[EntityKind]>,
+        after: Option<NodeIndex>,
+        first: usize,
+    ) -> Result<SearchPage, NotAHit> {
+        self.search
+            .search(query, |ix| &self.graph[ix], kinds, after, first)
+    }
+
+    /// The position of `node` when all nodes are sorted by folded label, then index.
+    pub fn label_rank(&self, node: NodeIndex) -> u32 {
+        self.search.label_rank(node)
+    }
+
+    /// The heap memory of the text search index, in bytes.
+    pub fn search_index_bytes(&self) -> usize {
+        self.search.heap_bytes()
     }
 
     /// Whether `node`'s indexed text contains every word of `text` (as word prefixes),
     /// ignoring case and accents.
     pub fn matches_text(&self, node: NodeIndex, text: &str) -> bool {
         self.search.matches(node, text)
+    }
+
+    /// `matches_text` for many nodes: the words of `text` are looked up once.
+    pub fn text_matcher(&self, text: &str) -> impl Fn(NodeIndex) -> bool + '_ {
+        let m = self.search.matcher(text);
+        move |node| m.matches(node)
     }
 
     /// The projects a donor funds, directly or through the programmes and funds it funds

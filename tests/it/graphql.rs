@@ -383,6 +383,99 @@ async fn relation_edges_say_which_way_they_point() {
 }
 
 #[tokio::test]
+async fn search_pages_by_cursor_and_refuses_foreign_cursors() {
+    let app = TestApp::new();
+    let whole = app
+        .data(r#"{ search(query: "labour", first: 100) { totalCount edges { cursor score node { id } } } }"#)
+        .await;
+    let total = whole["search"]["totalCount"].as_u64().unwrap() as usize;
+    let whole: Vec<(String, String, u64)> = whole["search"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["cursor"].as_str().unwrap().to_string(),
+                e["node"]["id"].as_str().unwrap().to_string(),
+                e["score"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(whole.len() > 6, "enough hits to page: {}", whole.len());
+    assert_eq!(whole.len(), total);
+    let mut seen = Vec::new();
+    let mut after = String::from("null");
+    loop {
+        let d = app
+            .data(&format!(
+                r#"{{ search(query: "labour", first: 4, after: {after}) {{ totalCount edges {{ cursor score node {{ id }} }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }}"#
+            ))
+            .await;
+        let page = &d["search"];
+        assert_eq!(page["totalCount"].as_u64().unwrap() as usize, total);
+        assert_eq!(page["pageInfo"]["hasPreviousPage"], after != "null");
+        seen.extend(page["edges"].as_array().unwrap().iter().map(|e| {
+            (
+                e["cursor"].as_str().unwrap().to_string(),
+                e["node"]["id"].as_str().unwrap().to_string(),
+                e["score"].as_u64().unwrap(),
+            )
+        }));
+        if page["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].to_string();
+    }
+    assert_eq!(seen, whole);
+
+    // Kinds narrow the hits and the total.
+    let d = app
+        .data(r#"{ search(query: "labour", kinds: [THEME], first: 1) { totalCount nodes { id } pageInfo { hasNextPage } } }"#)
+        .await;
+    let themes = whole
+        .iter()
+        .filter(|(_, id, _)| id.starts_with("theme:"))
+        .count();
+    assert_eq!(d["search"]["totalCount"].as_u64().unwrap() as usize, themes);
+    assert_eq!(d["search"]["pageInfo"]["hasNextPage"], themes > 1);
+
+    // Not a cursor, the cursor of a node the query does not find, of a hit the kinds leave
+    // out, or a global id spelt differently: each points into no list.
+    let b64 = |s: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+    };
+    let org_hit = whole
+        .iter()
+        .find(|(_, id, _)| id.starts_with("org:"))
+        .unwrap();
+    for (cursor, kinds) in [
+        ("not-a-cursor".to_string(), "null"),
+        (b64("country:KH"), "null"),
+        (b64("org:no-such-org"), "null"),
+        (org_hit.0.clone(), "[THEME]"),
+        (b64(&org_hit.1.to_uppercase()), "null"),
+    ] {
+        let e = app
+            .error(&format!(
+                r#"{{ search(query: "labour", kinds: {kinds}, after: "{cursor}") {{ totalCount }} }}"#
+            ))
+            .await;
+        assert_eq!(e["extensions"]["code"], "INVALID_CURSOR", "{cursor}: {e}");
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("does not point into this list")
+        );
+    }
+    let e = app
+        .error(r#"{ search(query: "labour", first: -1) { totalCount } }"#)
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_ARGUMENT");
+}
+
+#[tokio::test]
 async fn search_finds_us_spellings_through_aliases() {
     let d = TestApp::new()
         .data(r#"{ search(query: "child labor") { nodes { id } } }"#)
