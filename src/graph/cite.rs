@@ -13,6 +13,8 @@ use crate::model::Citation;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Citations {
+    /// Written and read in chunks by the snapshot (it is the largest part of a graph).
+    #[serde(skip)]
     table: Vec<Citation>,
     /// `node_start[n]..node_start[n + 1]` index `ids` for node `n`.
     node_start: Vec<u32>,
@@ -98,6 +100,16 @@ impl Citations {
 
     pub fn of_edge(&self, edge: usize) -> impl ExactSizeIterator<Item = &Citation> + '_ {
         self.list(&self.edge_start, edge)
+    }
+
+    /// The distinct citations, for the snapshot to write in chunks.
+    pub fn table(&self) -> &[Citation] {
+        &self.table
+    }
+
+    /// Puts back the table read in chunks by the snapshot.
+    pub fn set_table(&mut self, table: Vec<Citation>) {
+        self.table = table;
     }
 
     /// Whether the table can belong to a graph of `nodes` and `edges` (a snapshot check).

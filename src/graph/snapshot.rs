@@ -23,7 +23,7 @@ use crate::model::EntityKind;
 
 const MAGIC: &[u8; 16] = b"AIDGRAPH-SNAPSHT";
 /// Bumped whenever the layout or any stored type changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Items per entity or edge frame.
 const CHUNK: usize = 1 << 16;
 /// No frame of a valid snapshot is larger.
@@ -179,7 +179,11 @@ impl KnowledgeGraph {
             w.frame(chunk)?;
         }
         drop(edges);
-        w.frame(&self.cites)?;
+        // The lists, the table's length, then the table in chunks.
+        w.frame(&(&self.cites, self.cites.table().len() as u64))?;
+        for chunk in self.cites.table().chunks(CHUNK) {
+            w.frame(chunk)?;
+        }
         w.frame(&self.adjacency)?;
         let ix = |v: &[NodeIndex]| v.iter().map(|n| n.index() as u32).collect::<Vec<u32>>();
         let mut by_iati: Vec<(String, u32)> = self
@@ -244,7 +248,19 @@ impl KnowledgeGraph {
                 graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), e);
             }
         }
-        let cites: cite::Citations = r.frame("citations")?;
+        let (mut cites, distinct): (cite::Citations, u64) = r.frame("citation lists")?;
+        if distinct > (u32::MAX as u64) {
+            return Err(r.damaged("the citation count is out of range"));
+        }
+        let mut table = Vec::with_capacity((distinct as usize).min(CHUNK * 16));
+        while table.len() < distinct as usize {
+            let chunk: Vec<crate::model::Citation> = r.frame("citations")?;
+            if chunk.is_empty() || table.len() + chunk.len() > distinct as usize {
+                return Err(r.damaged("the citation frames do not add up to their count"));
+            }
+            table.extend(chunk);
+        }
+        cites.set_table(table);
         if !cites.fits(n, m) {
             return Err(r.damaged("the citation table does not fit the graph"));
         }
