@@ -101,22 +101,21 @@ impl DataSource {
 /// Reads a snapshot file; a refusal is one diagnostic naming the file (and the byte offset
 /// of the damage, when there is one).
 pub fn read_snapshot(path: &std::path::Path) -> Result<KnowledgeGraph, Diagnostics> {
+    let problem = |message: String, hint: Option<&str>| {
+        Diagnostics(vec![Diagnostic::error(
+            path.display().to_string(),
+            crate::seed::Loc { line: 1, col: 1 },
+            message,
+            hint.map(str::to_string),
+        )])
+    };
     let file = std::fs::File::open(path).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(
-            path.display().to_string(),
-            crate::seed::Loc { line: 1, col: 1 },
+        problem(
             format!("cannot open the snapshot: {e}"),
-            Some("make one with `aidgraph snapshot --out FILE`".into()),
-        )])
+            Some("make one with `aidgraph snapshot --out FILE`"),
+        )
     })?;
-    KnowledgeGraph::read_snapshot(file).map_err(|e| {
-        Diagnostics(vec![Diagnostic::error(
-            path.display().to_string(),
-            crate::seed::Loc { line: 1, col: 1 },
-            e.to_string(),
-            None,
-        )])
-    })
+    KnowledgeGraph::read_snapshot(file).map_err(|e| problem(e.to_string(), None))
 }
 
 /// What is being served and how the last reload went.

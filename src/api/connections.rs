@@ -63,8 +63,7 @@ pub fn relation_page(
         let edge: u32 = edge.parse().ok()?;
         let mut offset = 0;
         for list in &lists {
-            if let Some(p) = list.position(edge) {
-                let a = list.slice(p, p + 1)[0];
+            if let Some((p, a)) = list.position(edge) {
                 let other = NodeIndex::new(a.other as usize);
                 return (g.entity(other).global_id() == gid).then_some(offset + p);
             }

@@ -188,13 +188,6 @@ impl Adjacency {
                     .all(|a| (a.edge as usize) < edges && (a.other as usize) < nodes)
         })
     }
-
-    pub fn heap_bytes(&self) -> usize {
-        [&self.out, &self.inc]
-            .iter()
-            .map(|r| r.start.len() * 4 + r.key.len() * 2 + r.entry.len() * 8)
-            .sum()
-    }
 }
 
 /// A list that is the union of runs each sorted by edge index, read in edge order: what a
@@ -219,16 +212,16 @@ impl<'a> Merged<'a> {
         self.len == 0
     }
 
-    /// The position of `edge` in the list, if it is in it.
-    pub fn position(&self, edge: u32) -> Option<usize> {
-        let mut found = false;
+    /// The position of `edge` in the list and its entry, if it is in it.
+    pub fn position(&self, edge: u32) -> Option<(usize, Adj)> {
+        let mut found = None;
         let mut before = 0;
         for r in &self.runs {
             let p = r.partition_point(|a| a.edge < edge);
-            found |= r.get(p).is_some_and(|a| a.edge == edge);
+            found = found.or(r.get(p).filter(|a| a.edge == edge).copied());
             before += p;
         }
-        found.then_some(before)
+        found.map(|a| (before, a))
     }
 
     /// How many entries have an edge index below `edge`, per run.
@@ -311,7 +304,7 @@ mod tests {
             all.slice(1, 3).iter().map(|a| a.edge).collect::<Vec<_>>(),
             [1, 2]
         );
-        assert_eq!(all.position(3), Some(3));
+        assert_eq!(all.position(3).map(|(p, a)| (p, a.edge)), Some((3, 3)));
         assert_eq!(all.position(7), None);
     }
 
@@ -338,7 +331,7 @@ mod tests {
             }
         }
         for (i, e) in all.iter().enumerate() {
-            assert_eq!(m.position(*e), Some(i));
+            assert_eq!(m.position(*e).map(|(p, _)| p), Some(i));
         }
     }
 }

@@ -124,19 +124,6 @@ impl Citations {
             && self.edge_start.last().copied() == Some(self.ids.len() as u32)
             && self.ids.iter().all(|id| (*id as usize) < self.table.len())
     }
-
-    /// Distinct citations.
-    pub fn distinct(&self) -> usize {
-        self.table.len()
-    }
-
-    pub fn heap_bytes(&self) -> usize {
-        self.table
-            .iter()
-            .map(|c| 48 + c.source.capacity() + c.quote.capacity())
-            .sum::<usize>()
-            + (self.node_start.len() + self.edge_start.len() + self.ids.len()) * 4
-    }
 }
 
 #[cfg(test)]
@@ -158,7 +145,7 @@ mod tests {
         b.edge(vec![c("b")]);
         b.edge(vec![c("a"), c("c")]);
         let t = b.finish();
-        assert_eq!(t.distinct(), 3);
+        assert_eq!(t.table().len(), 3);
         let q = |it: Vec<&Citation>| it.iter().map(|c| c.quote.clone()).collect::<Vec<_>>();
         assert_eq!(q(t.of_node(0).collect()), ["a", "b"]);
         assert!(t.of_node(1).next().is_none());

@@ -24,7 +24,7 @@ pub struct Edge {
 }
 
 /// The optional attributes of [`model::Relation`], boxed together.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Attrs {
     contribution: Option<ContributionKind>,
     amount: Option<Amount>,
@@ -52,19 +52,10 @@ impl Edge {
             iati_activity_id: r.iati_activity_id,
             transaction: r.transaction,
         };
-        let empty = attrs.contribution.is_none()
-            && attrs.amount.is_none()
-            && attrs.period.is_none()
-            && attrs.role.is_none()
-            && attrs.note.is_none()
-            && attrs.percentage.is_none()
-            && attrs.iati_role.is_none()
-            && attrs.iati_activity_id.is_none()
-            && attrs.transaction.is_none();
         let edge = Edge {
             kind: r.kind,
             related: r.related,
-            attrs: (!empty).then(|| Box::new(attrs)),
+            attrs: (attrs != Attrs::default()).then(|| Box::new(attrs)),
         };
         (edge, r.cite)
     }

@@ -255,19 +255,6 @@ impl KnowledgeGraph {
             .expect("edge indexes come from this graph")
     }
 
-    /// Distinct citations in the citation table.
-    pub fn distinct_citations(&self) -> usize {
-        self.cites.distinct()
-    }
-
-    /// Heap bytes of the per-type adjacency and of the citation table (for BENCHMARKS.md).
-    pub fn index_bytes(&self) -> Vec<(&'static str, usize)> {
-        vec![
-            ("adjacency", self.adjacency.heap_bytes()),
-            ("citations", self.cites.heap_bytes()),
-        ]
-    }
-
     /// A node by its data-set id (`mhlw`, `KH`).
     pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
         find_id(&self.graph, &self.by_id, id)
