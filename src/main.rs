@@ -82,21 +82,25 @@ enum ImportCommand {
 
 #[derive(Args)]
 struct GenerateArgs {
-    /// iati: an IATI 2.03 activity file, valid against the official XSDs (seed and snapshot
-    /// are planned).
+    /// iati: an IATI 2.03 activity file, valid against the official XSDs; seed: a seed data
+    /// folder (TOML files and sources/) that `aidgraph check` accepts (snapshot is planned).
     #[arg(long, value_parser = generate_format)]
     format: aidgraph::generate::Format,
-    /// How many nodes: for iati, the number of activities (publishers come on top).
+    /// How many nodes: for iati, the number of activities (publishers come on top); for seed,
+    /// about the number of nodes the folder loads to (sources included; at least 1000), with
+    /// about five edges each.
     #[arg(long, required_unless_present = "target_bytes",
           value_parser = clap::value_parser!(u32).range(1..=10_000_000).map(|n| n as usize))]
     nodes: Option<usize>,
-    /// Instead of --nodes: as many activities as make about this size (e.g. 200MB, 1GiB).
+    /// Instead of --nodes, for iati only: as many activities as make about this size (e.g.
+    /// 200MB, 1GiB).
     #[arg(long, conflicts_with = "nodes", value_parser = aidgraph::generate::parse_size)]
     target_bytes: Option<u64>,
-    /// The random seed: the same seed and size give the same file.
+    /// The random seed: the same seed and size give the same bytes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// The file to write (replaced if it exists).
+    /// For iati, the file to write (replaced if it exists); for seed, the folder to write
+    /// (created; it must be new or empty).
     #[arg(long)]
     out: PathBuf,
 }
@@ -566,8 +570,18 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     use aidgraph::generate::{self, Params};
 
     let started = std::time::Instant::now();
+    let usage = |message: String| -> ! {
+        use clap::CommandFactory;
+        Cli::command()
+            .error(clap::error::ErrorKind::ValueValidation, message)
+            .exit()
+    };
     let nodes = match (args.nodes, args.target_bytes) {
         (Some(n), _) => n,
+        (None, Some(_)) if args.format.is_folder() => usage(format!(
+            "--target-bytes sizes --format iati files only: give --nodes N for --format {}",
+            args.format
+        )),
         (None, Some(bytes)) => generate::iati::activities_for_bytes(bytes, args.seed),
         (None, None) => anyhow::bail!("give --nodes N or --target-bytes SIZE"),
     };
@@ -575,6 +589,16 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         nodes,
         seed: args.seed,
     };
+    if args.format.is_folder() {
+        if nodes < generate::seed::MIN_NODES {
+            usage(format!(
+                "--format seed needs --nodes {} or more (the countries, regions and themes alone \
+                 are about 100 nodes)",
+                generate::seed::MIN_NODES
+            ));
+        }
+        return generate_seed(&args.out, &params, started);
+    }
     let path = &args.out;
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -615,6 +639,99 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         stats.bytes,
         stats.bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aidgraph generate --format seed`: a seed data folder at `dir`, which must be new or empty.
+fn generate_seed(
+    dir: &std::path::Path,
+    params: &aidgraph::generate::Params,
+    started: std::time::Instant,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+
+    if dir.is_file() {
+        anyhow::bail!(
+            "{} is a file: --format seed writes a folder; give a new or empty folder to --out",
+            dir.display()
+        );
+    }
+    let created = !dir.exists();
+    if !created {
+        let mut entries = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+        if entries.next().is_some() {
+            anyhow::bail!(
+                "{} is not empty: --format seed writes a folder; give a new or empty folder to --out",
+                dir.display()
+            );
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    let nodes = params.nodes;
+    let tty = std::io::stderr().is_terminal();
+    let mut last = started;
+    let mut progress = |done: usize, bytes: u64| {
+        if tty && last.elapsed().as_millis() >= 200 {
+            last = std::time::Instant::now();
+            eprint!(
+                "\r{}: {}% (about {done} of {nodes} nodes, {:.1} MB)",
+                dir.display(),
+                (done * 100 / nodes).min(100),
+                bytes as f64 / 1e6
+            );
+        }
+    };
+    let result = aidgraph::generate::write_seed(dir, params, &mut progress);
+    if tty {
+        eprintln!();
+    }
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            // Leave no partial folder behind that could pass for a generated one: everything
+            // in it is ours, since it was new or empty.
+            if created {
+                let _ = std::fs::remove_dir_all(dir);
+            } else if let Ok(entries) = std::fs::read_dir(dir) {
+                for path in entries.flatten().map(|e| e.path()) {
+                    let _ = if path.is_dir() {
+                        std::fs::remove_dir_all(&path)
+                    } else {
+                        std::fs::remove_file(&path)
+                    };
+                }
+            }
+            return Err(anyhow::Error::from(e).context(format!("cannot write {}", dir.display())));
+        }
+    };
+    eprintln!(
+        "wrote {}: {} nodes ({} sources, {} organisations, {} programmes, {} projects, \
+         {} countries, {} regions, {} themes, {} outcomes) and {} edges ({} relations, {} \
+         derived reports) in {} data files and {} source files, {} bytes ({:.1} MB) in {:.2} s; \
+         the hub `{}` implements every project; check it with `aidgraph check {}`",
+        dir.display(),
+        stats.nodes(),
+        stats.sources,
+        stats.organizations,
+        stats.programmes,
+        stats.projects,
+        stats.countries,
+        stats.regions,
+        stats.themes,
+        stats.outcomes,
+        stats.edges(),
+        stats.relations,
+        stats.outcomes,
+        stats.toml_files,
+        stats.source_files,
+        stats.bytes,
+        stats.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        aidgraph::generate::seed::HUB_ID,
+        dir.display()
     );
     Ok(ExitCode::SUCCESS)
 }

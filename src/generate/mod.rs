@@ -1,10 +1,11 @@
 //! Deterministic generators of large, realistic data sets, for load tests, benchmarks and
 //! round-trip tests: `aidgraph generate --format F --nodes N --seed S --out PATH`.
 //!
-//! Only [`Format::Iati`] exists so far ([`iati`]: IATI 2.03 activity files, valid against the
-//! official XSDs); `seed` (a data folder) and `snapshot` are planned formats that the CLI
-//! names and refuses with [`Error::NotImplemented`]. Each format writes as it generates, in
-//! constant memory, and the same parameters always give the same bytes.
+//! [`Format::Iati`] ([`iati`]: an IATI 2.03 activity file, valid against the official XSDs) is
+//! written to one stream by [`write`]; [`Format::Seed`] ([`seed`]: a seed data folder that
+//! `aidgraph check` accepts) to a folder by [`write_seed`]. `snapshot` is a planned format that
+//! the CLI names and refuses with [`Error::NotImplemented`]. Each format writes as it
+//! generates, in (nearly) constant memory, and the same parameters always give the same bytes.
 //!
 //! *Architecture Invariant*: generators know nothing of the model, the graph or the API; they
 //! write files that the loaders must accept like any other input.
@@ -12,23 +13,26 @@
 mod codes;
 pub mod iati;
 mod plan;
+pub mod seed;
 mod xml;
 
 use std::fmt;
 use std::io::{self, Write};
+use std::path::Path;
 use std::str::FromStr;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Params {
     /// How big: for [`Format::Iati`], the number of activities (each an `iati-activity`; the
-    /// 50 to 500 publishers and the organisations they name come on top).
+    /// 50 to 500 publishers and the organisations they name come on top); for
+    /// [`Format::Seed`], about the number of nodes (entities and sources) the folder loads to.
     pub nodes: usize,
     /// The random seed: the same seed and size give the same bytes.
     pub seed: u64,
 }
 
-/// What a generator wrote.
+/// What the IATI generator wrote ([`SeedStats`] for a seed folder).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
     pub activities: usize,
@@ -38,10 +42,12 @@ pub struct Stats {
     pub bytes: u64,
 }
 
+pub use seed::Stats as SeedStats;
+
 /// A generated format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// A seed data folder (planned).
+    /// A seed data folder ([`write_seed`]).
     Seed,
     /// An IATI 2.03 activity file.
     Iati,
@@ -52,9 +58,14 @@ pub enum Format {
 impl Format {
     pub const NAMES: &'static [&'static str] = &["seed", "iati", "snapshot"];
 
-    /// Whether [`write`] can write this format yet.
+    /// Whether this format can be generated yet.
     pub fn is_implemented(self) -> bool {
-        matches!(self, Format::Iati)
+        matches!(self, Format::Iati | Format::Seed)
+    }
+
+    /// Whether the format is a folder ([`write_seed`]) rather than one stream ([`write`]).
+    pub fn is_folder(self) -> bool {
+        matches!(self, Format::Seed)
     }
 }
 
@@ -87,13 +98,16 @@ impl FromStr for Format {
 /// Why generating failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("--format {0} is not implemented yet: use --format iati")]
+    #[error("--format {0} is not implemented yet: use --format iati or --format seed")]
     NotImplemented(Format),
+    #[error("--format {0} writes a folder, not one stream")]
+    Folder(Format),
     #[error(transparent)]
     Io(#[from] io::Error),
 }
 
-/// Writes `format` to `out`, reporting `progress(items written, bytes written)` now and then.
+/// Writes a one-stream `format` to `out`, reporting `progress(items written, bytes written)`
+/// now and then.
 pub fn write(
     format: Format,
     out: &mut impl Write,
@@ -102,8 +116,20 @@ pub fn write(
 ) -> Result<Stats, Error> {
     match format {
         Format::Iati => Ok(iati::write_with_progress(out, params, progress)?),
-        Format::Seed | Format::Snapshot => Err(Error::NotImplemented(format)),
+        Format::Seed => Err(Error::Folder(format)),
+        Format::Snapshot => Err(Error::NotImplemented(format)),
     }
+}
+
+/// Writes a seed data folder of about `params.nodes` nodes (at least [`seed::MIN_NODES`]) into
+/// `dir`, which must exist and be empty, reporting `progress(nodes written, bytes written)`
+/// now and then. See [`seed`] for its shape.
+pub fn write_seed(
+    dir: &Path,
+    params: &Params,
+    progress: &mut dyn FnMut(usize, u64),
+) -> Result<SeedStats, Error> {
+    Ok(seed::write(dir, params, progress)?)
 }
 
 /// Parses a size such as `200MB`, `1.5GiB`, `64k` or `1000000` (bytes; decimal units are
@@ -155,13 +181,21 @@ mod tests {
 
     #[test]
     fn planned_formats_are_refused_not_faked() {
-        for format in [Format::Seed, Format::Snapshot] {
-            let mut out = Vec::new();
-            let params = Params { nodes: 10, seed: 1 };
-            let err = write(format, &mut out, &params, &mut |_, _| {}).unwrap_err();
-            assert!(matches!(err, Error::NotImplemented(f) if f == format));
-            assert!(out.is_empty());
-        }
+        let params = Params { nodes: 10, seed: 1 };
+        let mut out = Vec::new();
+        let err = write(Format::Snapshot, &mut out, &params, &mut |_, _| {}).unwrap_err();
+        assert!(matches!(err, Error::NotImplemented(Format::Snapshot)));
+        assert!(!Format::Snapshot.is_implemented());
+        assert!(
+            err.to_string()
+                .contains("use --format iati or --format seed")
+        );
+        // A folder format is not written into a stream either.
+        let err = write(Format::Seed, &mut out, &params, &mut |_, _| {}).unwrap_err();
+        assert!(matches!(err, Error::Folder(Format::Seed)));
+        assert!(out.is_empty());
+        assert!(Format::Seed.is_implemented() && Format::Seed.is_folder());
+        assert!(!Format::Iati.is_folder());
         assert_eq!("IATI".parse::<Format>(), Ok(Format::Iati));
         assert!(
             "gexf"

@@ -1,7 +1,9 @@
 //! `aidgraph generate --format iati`: files valid against the official IATI 2.03 XSDs
 //! (checked with `tests/iati/validate.sh`, i.e. xmllint), the same bytes for the same seed,
 //! cross-references that stay inside the file, money that can be traced from both ends, and
-//! clear usage errors.
+//! clear usage errors. `--format seed`: folders that `aidgraph check` accepts (so every quote
+//! is in its source), of about the size asked for, the same bytes for the same seed, with the
+//! hub implementing every project and heavy-tailed degrees.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -262,14 +264,19 @@ fn bad_arguments_are_usage_errors_and_an_unwritable_path_fails_cleanly() {
         ),
         (&["--format", "iati", "--out", out], 2, "--nodes"),
         (
-            &["--format", "seed", "--nodes", "10", "--out", out],
-            2,
-            "not implemented yet: use --format iati",
-        ),
-        (
             &["--format", "snapshot", "--nodes", "10", "--out", out],
             2,
-            "not implemented yet: use --format iati",
+            "not implemented yet: use --format iati or --format seed",
+        ),
+        (
+            &["--format", "seed", "--nodes", "10", "--out", out],
+            2,
+            "--format seed needs --nodes 1000 or more",
+        ),
+        (
+            &["--format", "seed", "--target-bytes", "1MB", "--out", out],
+            2,
+            "--target-bytes sizes --format iati files only",
         ),
         (
             &["--format", "gexf", "--nodes", "10", "--out", out],
@@ -305,4 +312,237 @@ fn bad_arguments_are_usage_errors_and_an_unwritable_path_fails_cleanly() {
         !out_path.exists(),
         "no file is left behind by a refused command"
     );
+}
+
+/// Runs `aidgraph generate --format seed` into `dir/name`.
+fn generate_seed(dir: &Path, name: &str, nodes: usize, seed: u64) -> PathBuf {
+    let path = dir.join(name);
+    let out = aidgraph()
+        .args([
+            "generate",
+            "--format",
+            "seed",
+            "--nodes",
+            &nodes.to_string(),
+        ])
+        .args(["--seed", &seed.to_string(), "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("implements every project"),
+        "{}",
+        stderr(&out)
+    );
+    path
+}
+
+/// Every file under `dir` (relative path, bytes), in name order.
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The counts `aidgraph check` prints: `ok: 47 sources, 439 organisations, ...`.
+fn check_counts(dir: &Path) -> BTreeMap<String, usize> {
+    let out = aidgraph().arg("check").arg(dir).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no diagnostic, not even a warning");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.strip_prefix("ok: ").expect("check says ok");
+    assert!(line.contains("every quote found in its source"), "{line}");
+    line.split(';')
+        .next()
+        .unwrap()
+        .split(", ")
+        .map(|part| {
+            let (n, what) = part.split_once(' ').unwrap();
+            (what.to_string(), n.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_generated_seed_folder_passes_check_with_about_the_nodes_and_edges_asked_for() {
+    use aidgraph::graph::{Incoming, KnowledgeGraph, Outgoing};
+    use aidgraph::model::{EntityKind, RelationType};
+    use petgraph::graph::{EdgeIndex, NodeIndex};
+
+    let dir = tempfile::tempdir().unwrap();
+    let nodes = 3000;
+    let folder = generate_seed(dir.path(), "seed", nodes, 7);
+    let counts = check_counts(&folder);
+    let kinds = [
+        "sources",
+        "organisations",
+        "programmes",
+        "projects",
+        "countries",
+        "regions",
+        "themes",
+        "outcomes",
+    ];
+    let loaded: usize = kinds.iter().map(|k| counts[*k]).sum();
+    // Each outcome also becomes a `reports` edge from its subject.
+    let edges = counts["relations"] + counts["outcomes"];
+    assert!(
+        (nodes * 9 / 10..=nodes * 11 / 10).contains(&loaded),
+        "{loaded} nodes for {nodes}: {counts:?}"
+    );
+    let per_node = edges as f64 / loaded as f64;
+    assert!(
+        (4.0..=6.0).contains(&per_node),
+        "{per_node:.2} edges per node"
+    );
+    let share = |k: &str| counts[k] as f64 / loaded as f64;
+    assert!((0.48..=0.56).contains(&share("projects")), "{counts:?}");
+    assert!((0.24..=0.32).contains(&share("outcomes")), "{counts:?}");
+    assert_eq!(
+        counts["countries"], 62,
+        "41 recipient and 21 donor countries"
+    );
+    assert_eq!(counts["themes"], 22, "one per DAC code the loader knows");
+
+    // The graph the server would build has exactly those nodes and edges.
+    let graph = KnowledgeGraph::build(aidgraph::seed::load_dir(&folder).unwrap());
+    assert_eq!(graph.node_count(), loaded);
+    assert_eq!(graph.edge_count(), edges);
+
+    // The hub implements every project (and nothing else does for all of them).
+    let hub = graph.by_id("hub-agency").expect("the hub");
+    let implemented: BTreeSet<_> = graph
+        .neighbors(hub, RelationType::Implements, Outgoing)
+        .into_iter()
+        .collect();
+    let projects: BTreeSet<_> = graph
+        .nodes_of(EntityKind::Project)
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(implemented, projects);
+
+    // Heavy tails: the busiest country, implementer and funder dwarf the median one.
+    let degree =
+        |n| graph.relations(n, None, Outgoing).len() + graph.relations(n, None, Incoming).len();
+    let spread = |kind: EntityKind, relation: Option<RelationType>, skip: &[&str]| {
+        let mut d: Vec<usize> = graph
+            .nodes_of(kind)
+            .iter()
+            .filter(|&&n| !skip.contains(&graph.entity(n).id()))
+            .map(|&n| match relation {
+                None => degree(n),
+                Some(r) => graph.neighbors(n, r, Outgoing).len(),
+            })
+            .filter(|&d| d > 0)
+            .collect();
+        d.sort_unstable();
+        (d[d.len() - 1], d[d.len() / 2])
+    };
+    let (top, median) = spread(EntityKind::Country, None, &[]);
+    assert!(top >= 8 * median, "countries: top {top}, median {median}");
+    let (top, median) = spread(
+        EntityKind::Organization,
+        Some(RelationType::Implements),
+        &["hub-agency"],
+    );
+    assert!(
+        top >= 20 * median,
+        "implementers: top {top}, median {median}"
+    );
+    let (top, median) = spread(EntityKind::Organization, Some(RelationType::Funds), &[]);
+    assert!(top >= 10 * median, "funders: top {top}, median {median}");
+    assert!(
+        graph
+            .nodes_of(EntityKind::Organization)
+            .iter()
+            .all(|&n| degree(n) > 0),
+        "no organisation is isolated"
+    );
+
+    // Every source document says what it is; quotes are not one sentence cited everywhere.
+    for (path, bytes) in files(&folder) {
+        let text = String::from_utf8(bytes).unwrap();
+        if path.starts_with("sources") {
+            assert!(
+                text.starts_with(
+                    "This document is synthetic data generated by aidgraph generate --seed 7 \
+                     and is not real"
+                ),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    let mut cited = BTreeMap::<String, usize>::new();
+    let node_quotes =
+        (0..graph.node_count()).flat_map(|n| graph.entity(NodeIndex::new(n)).citations().iter());
+    let edge_quotes =
+        (0..graph.edge_count()).flat_map(|e| graph.edge(EdgeIndex::new(e)).cite.iter());
+    for c in node_quotes.chain(edge_quotes) {
+        *cited.entry(c.quote.clone()).or_default() += 1;
+    }
+    let most = cited.values().max().unwrap();
+    assert!(*most <= 25, "a quote cited {most} times");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_folder_and_another_seed_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = files(&generate_seed(dir.path(), "a", 1500, 3));
+    let b = files(&generate_seed(dir.path(), "b", 1500, 3));
+    let c = files(&generate_seed(dir.path(), "c", 1500, 4));
+    assert!(a.len() > 5 && a.iter().any(|(p, _)| p.starts_with("sources")));
+    assert!(a == b, "seed 3 gave two different folders");
+    assert!(a != c, "seeds 3 and 4 gave the same folder");
+}
+
+#[test]
+fn a_seed_folder_goes_only_into_a_new_or_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = dir.path().join("taken");
+    std::fs::create_dir(&taken).unwrap();
+    std::fs::write(taken.join("keep.toml"), "# mine\n").unwrap();
+    let file = dir.path().join("file.txt");
+    std::fs::write(&file, "not a folder").unwrap();
+    for (out, message) in [(&taken, "is not empty"), (&file, "is a file")] {
+        let result = aidgraph()
+            .args(["generate", "--format", "seed", "--nodes", "1000", "--out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+        assert!(stderr(&result).contains(message), "{}", stderr(&result));
+        assert!(stderr(&result).contains("give a new or empty folder to --out"));
+    }
+    assert_eq!(
+        files(&taken).len(),
+        1,
+        "nothing written beside the existing file"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+
+    // An existing empty folder is fine.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let result = aidgraph()
+        .args(["generate", "--format", "seed", "--nodes", "1000", "--out"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(empty.join("sources").is_dir());
 }
