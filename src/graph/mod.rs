@@ -23,7 +23,7 @@ pub use analytics::{
 pub use network::DonorLink;
 pub use paths::{Hop, Path, PathQuery, PathView, SearchTooLarge};
 pub use petgraph::Direction::{Incoming, Outgoing};
-pub use search::{NotAHit, SearchHit, SearchPage, normalize};
+pub use search::{IndexStats, NotAHit, SearchHit, SearchIndex, SearchPage, normalize};
 
 /// An entity of the graph.
 #[derive(Debug, Clone)]
