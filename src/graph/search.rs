@@ -1232,6 +1232,24 @@ impl SearchIndex {
                 c.flags |= F_IN_LABEL;
             }
         };
+        // Checks the labels of `todo` in batches whose first bytes are loaded together: one
+        // candidate's check would otherwise wait for its own cache miss.
+        let mut check_all = |cands: &mut [Cand], todo: &[usize]| {
+            for batch in todo.chunks(64) {
+                let mut starts = [0usize; 64];
+                let mut touch = 0u8;
+                for (s, &i) in starts.iter_mut().zip(batch) {
+                    *s = self.node_offsets[cands[i].node as usize] as usize;
+                }
+                for s in &starts[..batch.len()] {
+                    touch ^= self.node_text[*s];
+                }
+                std::hint::black_box(touch);
+                for &i in batch {
+                    check(&mut cands[i]);
+                }
+            }
+        };
         // Smaller is better: score descending, then label rank.
         let key = |score: u32, node: u32| {
             u64::from(u32::MAX - score) << 32 | u64::from(self.label_rank[node as usize])
@@ -1250,29 +1268,28 @@ impl SearchIndex {
                     .binary_search_by_key(&a, |c| c.node)
                     .map_err(|_| NotAHit)?;
                 if known(&cands[i]).is_none() {
-                    check(&mut cands[i]);
+                    check_all(&mut cands, &[i]);
                 }
-                Some(bounds(&cands[i]).0)
+                let k = bounds(&cands[i]).0;
+                // The hits whose bonus decides whether they come before or after it.
+                let between: Vec<usize> = (0..cands.len())
+                    .filter(|&i| {
+                        let (best, worst) = bounds(&cands[i]);
+                        best <= k && k < worst
+                    })
+                    .collect();
+                check_all(&mut cands, &between);
+                Some(k)
             }
         };
-        // The hits after the cursor (checking those its key falls between), and the `first`
-        // best worst-case keys among them: no hit whose best case is worse than the last of
-        // those can be on the page.
+        // The hits after the cursor, and the `first` best worst-case keys among them: no hit
+        // whose best case is worse than the last of those can be on the page.
         let mut after_count = 0;
         let mut heap: BinaryHeap<u64> = BinaryHeap::new();
-        for c in cands.iter_mut() {
-            let (mut best, mut worst) = bounds(c);
-            if let Some(k) = cursor {
-                if worst <= k {
-                    continue;
-                }
-                if best <= k {
-                    check(c);
-                    (best, worst) = bounds(c);
-                    if worst <= k {
-                        continue;
-                    }
-                }
+        for c in cands.iter() {
+            let (best, worst) = bounds(c);
+            if cursor.is_some_and(|k| worst <= k) {
+                continue;
             }
             debug_assert!(cursor.is_none_or(|k| best > k));
             after_count += 1;
@@ -1305,22 +1322,7 @@ impl SearchIndex {
                     None => todo.push(i),
                 }
             }
-            // The labels to check, in batches whose first bytes are loaded together: one
-            // candidate's check would otherwise wait for its own cache miss.
-            for batch in todo.chunks(64) {
-                let mut starts = [0usize; 64];
-                let mut touch = 0u8;
-                for (s, &i) in starts.iter_mut().zip(batch) {
-                    *s = self.node_offsets[cands[i].node as usize] as usize;
-                }
-                for s in &starts[..batch.len()] {
-                    touch ^= self.node_text[*s];
-                }
-                std::hint::black_box(touch);
-                for &i in batch {
-                    check(&mut cands[i]);
-                }
-            }
+            check_all(&mut cands, &todo);
             for &i in &todo {
                 let c = &cands[i];
                 let bonus = known(c).expect("checked");
