@@ -28,6 +28,8 @@ pub enum DataSource {
         base: Box<DataSource>,
         iati: Vec<PathBuf>,
     },
+    /// A graph snapshot (`aidgraph snapshot`): built already, read rather than loaded.
+    Snapshot(PathBuf),
 }
 
 impl DataSource {
@@ -35,6 +37,12 @@ impl DataSource {
     /// each; they do not stop the load.
     pub fn load(&self) -> Result<Dataset, Diagnostics> {
         match self {
+            DataSource::Snapshot(path) => Err(Diagnostics(vec![Diagnostic::error(
+                path.display().to_string(),
+                Default::default(),
+                "a snapshot holds a built graph, not data files".into(),
+                Some("check or import the data folder the snapshot was made from".into()),
+            )])),
             DataSource::Embedded => seed::load_embedded(),
             DataSource::Dir(dir) => seed::load_dir(dir),
             DataSource::WithIati { base, iati } => {
@@ -55,11 +63,20 @@ impl DataSource {
         }
     }
 
+    /// Loads the data and builds the graph, or reads a snapshot's graph.
+    pub fn build(&self) -> Result<KnowledgeGraph, Diagnostics> {
+        match self {
+            DataSource::Snapshot(path) => read_snapshot(path),
+            _ => Ok(KnowledgeGraph::build(self.load()?)),
+        }
+    }
+
     /// How logs and `dataStatus` name the source.
     pub fn describe(&self) -> String {
         match self {
             DataSource::Embedded => "built-in seed".to_string(),
             DataSource::Dir(dir) => dir.display().to_string(),
+            DataSource::Snapshot(path) => format!("snapshot {}", path.display()),
             DataSource::WithIati { base, iati } => {
                 let paths: Vec<String> = iati.iter().map(|p| p.display().to_string()).collect();
                 format!("{} + IATI {}", base.describe(), paths.join(", "))
@@ -71,7 +88,7 @@ impl DataSource {
     fn watched(&self) -> Vec<PathBuf> {
         match self {
             DataSource::Embedded => Vec::new(),
-            DataSource::Dir(dir) => vec![dir.clone()],
+            DataSource::Dir(dir) | DataSource::Snapshot(dir) => vec![dir.clone()],
             DataSource::WithIati { base, iati } => {
                 let mut paths = base.watched();
                 paths.extend(iati.iter().cloned());
@@ -79,6 +96,27 @@ impl DataSource {
             }
         }
     }
+}
+
+/// Reads a snapshot file; a refusal is one diagnostic naming the file (and the byte offset
+/// of the damage, when there is one).
+pub fn read_snapshot(path: &std::path::Path) -> Result<KnowledgeGraph, Diagnostics> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        Diagnostics(vec![Diagnostic::error(
+            path.display().to_string(),
+            crate::seed::Loc { line: 1, col: 1 },
+            format!("cannot open the snapshot: {e}"),
+            Some("make one with `aidgraph snapshot --out FILE`".into()),
+        )])
+    })?;
+    KnowledgeGraph::read_snapshot(file).map_err(|e| {
+        Diagnostics(vec![Diagnostic::error(
+            path.display().to_string(),
+            crate::seed::Loc { line: 1, col: 1 },
+            e.to_string(),
+            None,
+        )])
+    })
 }
 
 /// What is being served and how the last reload went.
@@ -156,7 +194,7 @@ pub struct Live {
 impl Live {
     /// Loads `source`; the server does not start on data with problems.
     pub fn load(source: DataSource) -> Result<Live, Diagnostics> {
-        let graph = Arc::new(KnowledgeGraph::build(source.load()?));
+        let graph = Arc::new(source.build()?);
         Ok(Live::new(source, graph))
     }
 
@@ -197,12 +235,7 @@ impl Live {
         }
         let _one_at_a_time = self.reloading.lock().await;
         let this = Arc::clone(self);
-        let built = tokio::task::spawn_blocking(move || {
-            this.source
-                .load()
-                .map(|data| Arc::new(KnowledgeGraph::build(data)))
-        })
-        .await;
+        let built = tokio::task::spawn_blocking(move || this.source.build().map(Arc::new)).await;
         let now = SystemTime::now();
         let built = match built {
             Ok(b) => b,

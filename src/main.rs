@@ -44,6 +44,18 @@ enum Command {
     Schema,
     /// Write the graph, or a neighbourhood of a node, for Gephi, NetworkX or Cytoscape.
     Export(ExportArgs),
+    /// Write the graph built from a data set as a binary snapshot, for `serve --snapshot`.
+    Snapshot {
+        /// The snapshot file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        /// The data folder; the built-in seed when omitted.
+        #[arg(long, env = "AIDGRAPH_SEED")]
+        seed: Option<PathBuf>,
+        /// IATI 2.03 activity or organisation files (or folders of *.xml) to read beside it.
+        #[arg(long = "iati", value_name = "PATH", num_args = 1..)]
+        iati: Vec<PathBuf>,
+    },
     /// Write a large synthetic data set, byte-for-byte the same for the same seed.
     Generate(GenerateArgs),
     /// Convert data from another standard into a seed folder a curator can review.
@@ -137,13 +149,17 @@ struct ServeArgs {
     #[arg(long, env = "AIDGRAPH_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Load this data folder instead of the built-in seed.
-    #[arg(long, env = "AIDGRAPH_SEED")]
+    #[arg(long, env = "AIDGRAPH_SEED", conflicts_with = "snapshot")]
     seed: Option<PathBuf>,
     /// IATI 2.03 activity or organisation files (or folders of *.xml) to load beside the seed
     /// (repeatable); imported organisations with a seed organisation's IATI identifier are
     /// that organisation.
-    #[arg(long = "iati", value_name = "PATH", num_args = 1..)]
+    #[arg(long = "iati", value_name = "PATH", num_args = 1.., conflicts_with = "snapshot")]
     iati: Vec<PathBuf>,
+    /// Start from a graph snapshot written by `aidgraph snapshot` instead of loading data
+    /// files (--watch and SIGHUP re-read it).
+    #[arg(long, env = "AIDGRAPH_SNAPSHOT", value_name = "FILE")]
+    snapshot: Option<PathBuf>,
     /// Reload the --seed folder (and --iati files) when its files change (SIGHUP always reloads).
     #[arg(long, env = "AIDGRAPH_WATCH")]
     watch: bool,
@@ -311,6 +327,9 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Export(args)) => export(args),
         Some(Command::Generate(args)) => generate(args),
+        Some(Command::Snapshot { out, seed, iati }) => {
+            snapshot(data_source(seed.as_ref(), &iati), &out)
+        }
         None => serve(cli.serve),
     };
     result.unwrap_or_else(|e| {
@@ -364,22 +383,15 @@ fn check(dir: Option<&PathBuf>, iati: &[PathBuf]) -> ExitCode {
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logs(&args.log_format);
-    let source = match &args.seed {
-        Some(dir) => DataSource::Dir(dir.clone()),
-        None if args.watch && args.iati.is_empty() => {
-            anyhow::bail!(
-                "--watch needs a data folder to watch: add --seed DIR (the built-in seed cannot change)"
-            )
-        }
-        None => DataSource::Embedded,
-    };
-    let source = if args.iati.is_empty() {
-        source
-    } else {
-        DataSource::WithIati {
-            base: Box::new(source),
-            iati: args.iati.clone(),
-        }
+    if args.watch && args.seed.is_none() && args.iati.is_empty() && args.snapshot.is_none() {
+        anyhow::bail!(
+            "--watch needs something to watch: add --seed DIR or --snapshot FILE (the built-in \
+             seed cannot change)"
+        )
+    }
+    let source = match &args.snapshot {
+        Some(file) => DataSource::Snapshot(file.clone()),
+        None => data_source(args.seed.as_ref(), &args.iati),
     };
     let config = args.config();
     if config
@@ -407,6 +419,72 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .block_on(aidgraph::http::serve(args.addr, live, config, watch))
         .with_context(|| format!("cannot serve on {}", args.addr))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The built-in seed or a folder, with IATI files beside it if any.
+fn data_source(seed: Option<&PathBuf>, iati: &[PathBuf]) -> DataSource {
+    let base = match seed {
+        Some(dir) => DataSource::Dir(dir.clone()),
+        None => DataSource::Embedded,
+    };
+    if iati.is_empty() {
+        base
+    } else {
+        DataSource::WithIati {
+            base: Box::new(base),
+            iati: iati.to_vec(),
+        }
+    }
+}
+
+/// `aidgraph snapshot`: load, build, write the snapshot next to its final name and rename it
+/// into place, so no reader ever sees half a snapshot.
+fn snapshot(source: DataSource, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let graph = match source.build() {
+        Ok(g) => g,
+        Err(diags) => {
+            eprintln!("{diags}");
+            eprintln!("aidgraph: no snapshot written: the data has problems");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let built = started.elapsed();
+    let bytes = write_snapshot(&graph, out)?;
+    eprintln!(
+        "{}: {} nodes, {} relations, {} bytes ({:.1} per node, {:.1} per relation); built in {:.2} s, written in {:.2} s",
+        out.display(),
+        graph.node_count(),
+        graph.edge_count(),
+        bytes,
+        bytes as f64 / graph.node_count().max(1) as f64,
+        bytes as f64 / graph.edge_count().max(1) as f64,
+        built.as_secs_f64(),
+        (started.elapsed() - built).as_secs_f64(),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_snapshot(
+    graph: &aidgraph::graph::KnowledgeGraph,
+    out: &std::path::Path,
+) -> anyhow::Result<u64> {
+    let name = out
+        .file_name()
+        .with_context(|| format!("--out {}: give a file name", out.display()))?;
+    let mut partial = name.to_os_string();
+    partial.push(".partial");
+    let tmp = out.with_file_name(partial);
+    let result = std::fs::File::create(&tmp)
+        .and_then(|f| graph.write_snapshot(f))
+        .and_then(|bytes| std::fs::rename(&tmp, out).map(|()| bytes));
+    match result {
+        Ok(bytes) => Ok(bytes),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e).with_context(|| format!("cannot write the snapshot {}", out.display()))
+        }
+    }
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {

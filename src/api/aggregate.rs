@@ -168,8 +168,7 @@ pub fn funding_totals(
                 FundingGroupBy::Country => single(RT::InCountry),
                 FundingGroupBy::Theme => single(RT::HasTheme),
                 FundingGroupBy::Year => (
-                    rel.period
-                        .as_ref()
+                    rel.period()
                         .and_then(years)
                         .unwrap_or_else(|| "(not stated)".into()),
                     None,
@@ -178,7 +177,7 @@ pub fn funding_totals(
             let group = groups
                 .entry(key)
                 .or_insert_with(|| (node, BTreeMap::new(), 0));
-            match rel.amount {
+            match rel.amount() {
                 Some(a) => group
                     .1
                     .entry(a.money.currency.0.to_string())

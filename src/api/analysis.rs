@@ -443,7 +443,7 @@ impl DonorLink {
         for donor in [self.0.a, self.0.b] {
             for (e, to) in g.relations(donor, Some(RT::Funds), crate::graph::Outgoing) {
                 if self.0.shared.binary_search(&to).is_ok()
-                    && let Some(a) = g.edge(e).amount
+                    && let Some(a) = g.edge(e).amount()
                 {
                     acc.add(a);
                 }
@@ -897,7 +897,7 @@ fn funding_flows(g: &KnowledgeGraph, donor: NodeIndex, by: FlowGroupBy) -> Fundi
     use crate::graph::{Incoming, Outgoing};
     let mut outgoing = aggregate::Totals::default();
     for (e, _) in g.relations(donor, Some(RT::Funds), Outgoing) {
-        if let Some(a) = g.edge(e).amount {
+        if let Some(a) = g.edge(e).amount() {
             outgoing.add(a);
         }
     }
@@ -931,7 +931,7 @@ fn funding_flows(g: &KnowledgeGraph, donor: NodeIndex, by: FlowGroupBy) -> Fundi
         let budget = stated_budget.filter(|_| only_from(project, last));
         // One flow per funding relation from the chain's last link (tranches stay apart), or
         // one without a relation when the project is part of the last programme.
-        let hops: Vec<Option<&model::Relation>> = {
+        let hops: Vec<Option<&crate::graph::Edge>> = {
             let rels: Vec<_> = g
                 .relations(last, Some(RT::Funds), Outgoing)
                 .into_iter()
@@ -940,9 +940,9 @@ fn funding_flows(g: &KnowledgeGraph, donor: NodeIndex, by: FlowGroupBy) -> Fundi
                 .collect();
             if rels.is_empty() { vec![None] } else { rels }
         };
-        let budget_used = hops.iter().all(|h| h.and_then(|r| r.amount).is_none());
+        let budget_used = hops.iter().all(|h| h.and_then(|r| r.amount()).is_none());
         for (i, hop) in hops.into_iter().enumerate() {
-            let (amount, basis, note) = match (hop.and_then(|r| r.amount), budget) {
+            let (amount, basis, note) = match (hop.and_then(|r| r.amount()), budget) {
                 _ if !sole => (None, None, Some(SHARED)),
                 (Some(a), _) => (Some(a), Some(AmountBasis::FundingRelation), None),
                 // The budget once, on the first flow, when no relation states an amount.
@@ -960,12 +960,12 @@ fn funding_flows(g: &KnowledgeGraph, donor: NodeIndex, by: FlowGroupBy) -> Fundi
                 FlowGroupBy::Theme => single(RT::HasTheme),
                 FlowGroupBy::Project => (g.entity(project).label().to_string(), Some(project)),
                 FlowGroupBy::Year => {
-                    let period =
-                        hop.and_then(|r| r.period.as_ref())
-                            .or_else(|| match g.entity(project) {
-                                crate::graph::Entity::Project(p) => p.period.as_ref(),
-                                _ => None,
-                            });
+                    let period = hop
+                        .and_then(|r| r.period())
+                        .or_else(|| match g.entity(project) {
+                            crate::graph::Entity::Project(p) => p.period.as_ref(),
+                            _ => None,
+                        });
                     (
                         period
                             .and_then(aggregate::years)

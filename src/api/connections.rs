@@ -6,14 +6,14 @@ use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::graph;
-use super::page::{Page, PageArgs, PageInfo, paginate};
+use super::page::{Page, PageArgs, PageInfo, paginate_seek};
 use super::types::RelationDirection;
 use super::types::*;
 use super::values::{
     Citation, ContributionKind, Money, OrgRole, Period, Qualifier, RelatedActivityType,
     RelationType, citations,
 };
-use crate::graph::KnowledgeGraph;
+use crate::graph::{KnowledgeGraph, Merged};
 use crate::model;
 
 /// Builds the API object for a node index (the index is trusted to be of the right kind).
@@ -27,10 +27,22 @@ pub fn node_page(
     nodes: Vec<NodeIndex>,
     args: &PageArgs,
 ) -> Result<Page<NodeIndex>> {
-    paginate(nodes, |ix| g.entity(*ix).global_id(), args)
+    let locate = |key: &str| {
+        let ix = g.by_global_id(key)?;
+        nodes.iter().position(|n| *n == ix)
+    };
+    paginate_seek(
+        nodes.len(),
+        locate,
+        |from, to| nodes[from..to].to_vec(),
+        |ix| g.entity(*ix).global_id(),
+        args,
+    )
 }
 
-/// One page of the relations of `kind` at `node` in `dir`, optionally only to `other` kinds.
+/// One page of the relations of `kind` at `node` in `dir`, optionally only to `other` kinds:
+/// slices of the per-type adjacency, the cursor (the other end's global id and the edge
+/// index) found by binary search, so a hub's page costs what a leaf's does.
 pub fn relation_page(
     g: &KnowledgeGraph,
     node: NodeIndex,
@@ -39,19 +51,45 @@ pub fn relation_page(
     other: &[model::EntityKind],
     args: &PageArgs,
 ) -> Result<Page<(EdgeIndex, NodeIndex)>> {
-    let mut rels = Vec::new();
-    for dir in dirs {
-        rels.extend(
-            g.relations(node, kind, *dir)
-                .into_iter()
-                .filter(|(_, n)| other.is_empty() || other.contains(&g.entity(*n).kind())),
-        );
-    }
-    paginate(
-        rels,
-        |(e, n)| format!("{}#{}", g.entity(*n).global_id(), e.index()),
-        args,
-    )
+    let lists: Vec<Merged> = dirs
+        .iter()
+        .map(|d| g.relation_list(node, kind, *d, other))
+        .collect();
+    let total = lists.iter().map(Merged::len).sum();
+    let key =
+        |(e, n): &(EdgeIndex, NodeIndex)| format!("{}#{}", g.entity(*n).global_id(), e.index());
+    let locate = |k: &str| {
+        let (gid, edge) = k.rsplit_once('#')?;
+        let edge: u32 = edge.parse().ok()?;
+        let mut offset = 0;
+        for list in &lists {
+            if let Some(p) = list.position(edge) {
+                let a = list.slice(p, p + 1)[0];
+                let other = NodeIndex::new(a.other as usize);
+                return (g.entity(other).global_id() == gid).then_some(offset + p);
+            }
+            offset += list.len();
+        }
+        None
+    };
+    let fetch = |from: usize, to: usize| {
+        let mut out = Vec::with_capacity(to - from);
+        let mut offset = 0;
+        for list in &lists {
+            let (a, b) = (from.max(offset), to.min(offset + list.len()));
+            if a < b {
+                out.extend(list.slice(a - offset, b - offset).into_iter().map(|a| {
+                    (
+                        EdgeIndex::new(a.edge as usize),
+                        NodeIndex::new(a.other as usize),
+                    )
+                }));
+            }
+            offset += list.len();
+        }
+        out
+    };
+    paginate_seek(total, locate, fetch, key, args)
 }
 
 /// The relation behind a relation edge.
@@ -61,7 +99,7 @@ pub struct RelationFields(pub EdgeIndex);
 pub struct Relation(pub EdgeIndex);
 
 impl Relation {
-    fn rel<'a>(&self, ctx: &Context<'a>) -> &'a model::Relation {
+    fn rel<'a>(&self, ctx: &Context<'a>) -> &'a crate::graph::Edge {
         graph(ctx).edge(self.0)
     }
 }
@@ -88,58 +126,58 @@ impl Relation {
 
     /// The role stated by the source ("partner country", "for Japan component").
     async fn role<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
-        self.rel(ctx).role.as_deref()
+        self.rel(ctx).role()
     }
 
     /// For funding: the kind of contribution.
     async fn contribution(&self, ctx: &Context<'_>) -> Option<ContributionKind> {
-        self.rel(ctx).contribution.map(Into::into)
+        self.rel(ctx).contribution().map(Into::into)
     }
 
     /// For funding: the amount, when the source states it.
     async fn amount(&self, ctx: &Context<'_>) -> Option<Money> {
-        self.rel(ctx).amount.map(|a| a.money.into())
+        self.rel(ctx).amount().map(|a| a.money.into())
     }
 
     /// How the source words the amount ("more than US$ 43.5 million" is MORE_THAN).
     async fn amount_qualifier(&self, ctx: &Context<'_>) -> Option<Qualifier> {
-        self.rel(ctx).amount.map(|a| a.qualifier.into())
+        self.rel(ctx).amount().map(|a| a.qualifier.into())
     }
 
     async fn period(&self, ctx: &Context<'_>) -> Option<Period> {
-        self.rel(ctx).period.clone().map(Period)
+        self.rel(ctx).period().cloned().map(Period)
     }
 
     /// What a reader needs to weigh the relation, e.g. that the funder is inferred.
     async fn note<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
-        self.rel(ctx).note.as_deref()
+        self.rel(ctx).note()
     }
 
     /// The quotes that ground this relation.
     async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-        citations(&self.rel(ctx).cite)
+        citations(graph(ctx).edge_citations(self.0))
     }
 
     /// The share of the activity in this country, region or sector, in per cent (IATI
     /// `@percentage`).
     async fn percentage(&self, ctx: &Context<'_>) -> Option<rust_decimal::Decimal> {
-        self.rel(ctx).percentage
+        self.rel(ctx).percentage()
     }
 
     /// The IATI participating-org role this relation was read from.
     async fn iati_role(&self, ctx: &Context<'_>) -> Option<OrgRole> {
-        self.rel(ctx).iati_role.map(Into::into)
+        self.rel(ctx).iati_role().map(Into::into)
     }
 
     /// The participating organisation's own activity (IATI `@activity-id`).
     async fn iati_activity_id<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
-        self.rel(ctx).iati_activity_id.as_deref()
+        self.rel(ctx).iati_activity_id()
     }
 
     /// For a FUNDS relation read from an IATI transaction: the transaction.
     async fn transaction(&self, ctx: &Context<'_>) -> Option<Transaction> {
         let g = graph(ctx);
-        let t = self.rel(ctx).transaction.as_ref()?;
+        let t = self.rel(ctx).transaction()?;
         Some(Transaction {
             transaction: std::sync::Arc::clone(t),
             default_currency: edge_default_currency(g, self.0, t),

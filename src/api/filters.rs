@@ -242,36 +242,67 @@ fn project(g: &KnowledgeGraph, ix: NodeIndex) -> Option<&model::Project> {
     }
 }
 
+/// The projects matching `w`, in `order`. The candidates come from an index: the smallest
+/// of the adjacency lists the relation filters name (projects in a country, with a theme,
+/// part of a programme), or the projects sorted by title; every other condition is then
+/// checked on those candidates only, and candidates from an adjacency list are put in title
+/// order by their rank, not by comparing titles.
 pub fn projects(
     g: &KnowledgeGraph,
     w: &ProjectWhere,
     order: &ProjectOrder,
 ) -> Result<Vec<NodeIndex>> {
-    let mut list = g.nodes_of(EK::Project).to_vec();
+    // (target, type): the project must have an outgoing relation of that type to target.
+    let mut linked: Vec<(NodeIndex, RT)> = Vec::new();
+    if let Some(code) = &w.country {
+        linked.push((country_ix(g, code)?, RT::InCountry));
+    }
+    if let Some(theme) = &w.theme {
+        linked.push((resolve(g, "theme", theme, &[EK::Theme])?, RT::HasTheme));
+    }
+    if let Some(p) = &w.programme {
+        linked.push((resolve(g, "programme", p, &[EK::Programme])?, RT::PartOf));
+    }
+    let funder = match &w.funder {
+        Some(f) => Some(resolve(g, "funder", f, &[EK::Organization, EK::Programme])?),
+        None => None,
+    };
+    let smallest = linked
+        .iter()
+        .min_by_key(|(t, kind)| g.typed_to(*t, *kind, Incoming, EK::Project).len());
+    let mut list: Vec<NodeIndex> = match smallest {
+        Some((t, kind)) => {
+            let mut l: Vec<NodeIndex> = g
+                .typed_to(*t, *kind, Incoming, EK::Project)
+                .iter()
+                .map(|a| NodeIndex::new(a.other as usize))
+                .collect();
+            l.sort_unstable_by_key(|ix| g.kind_rank(*ix));
+            l.dedup();
+            l
+        }
+        None => g.nodes_of(EK::Project).to_vec(),
+    };
+    if !linked.is_empty() {
+        list.retain(|ix| {
+            linked.iter().all(|(t, kind)| {
+                g.typed(*ix, *kind, Outgoing)
+                    .iter()
+                    .any(|a| a.other as usize == t.index())
+            })
+        });
+    }
     if let Some(statuses) = &w.status {
         let s: Vec<model::ProjectStatus> = statuses.iter().map(|k| (*k).into()).collect();
         list.retain(|ix| project(g, *ix).is_some_and(|p| s.contains(&p.status)));
     }
-    if let Some(code) = &w.country {
-        let in_country = related_to(g, country_ix(g, code)?, RT::InCountry);
-        list.retain(|ix| in_country.contains(ix));
-    }
-    if let Some(theme) = &w.theme {
-        let with_theme = related_to(g, resolve(g, "theme", theme, &[EK::Theme])?, RT::HasTheme);
-        list.retain(|ix| with_theme.contains(ix));
-    }
-    if let Some(f) = &w.funder {
-        let f = resolve(g, "funder", f, &[EK::Organization, EK::Programme])?;
+    if let Some(f) = funder {
         let funded: HashSet<NodeIndex> = g
             .funded_projects(f, true)
             .into_iter()
             .map(|(p, _)| p)
             .collect();
         list.retain(|ix| funded.contains(ix));
-    }
-    if let Some(p) = &w.programme {
-        let members = related_to(g, resolve(g, "programme", p, &[EK::Programme])?, RT::PartOf);
-        list.retain(|ix| members.contains(ix));
     }
     if let Some(range) = &w.active {
         let (from, to) = range.bounds()?;

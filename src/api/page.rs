@@ -83,37 +83,62 @@ pub(super) fn check_size(name: &str, value: Option<i32>) -> Result<Option<usize>
     }
 }
 
-fn find(keys: &[String], name: &str, cursor: &str) -> Result<usize> {
+fn find(locate: &dyn Fn(&str) -> Option<usize>, name: &str, cursor: &str) -> Result<usize> {
     let key = URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok());
-    key.and_then(|k| keys.iter().position(|x| *x == k))
-        .ok_or_else(|| {
-            ApiError::new(
-                Code::InvalidCursor,
-                format!(
-                    "`{name}` cursor `{cursor}` does not point into this list; \
+    key.and_then(|k| locate(&k)).ok_or_else(|| {
+        ApiError::new(
+            Code::InvalidCursor,
+            format!(
+                "`{name}` cursor `{cursor}` does not point into this list; \
                  use a cursor from this connection's edges or pageInfo"
-                ),
-            )
-            .extend()
-        })
+            ),
+        )
+        .extend()
+    })
 }
 
 /// Cuts one page out of `items`, whose stable keys are given by `key`.
 pub fn paginate<T>(items: Vec<T>, key: impl Fn(&T) -> String, args: &PageArgs) -> Result<Page<T>> {
+    let total = items.len();
+    let locate = |k: &str| items.iter().position(|x| key(x) == k);
+    let (start, end) = window(total, &locate, args)?;
+    let items: Vec<T> = items.into_iter().skip(start).take(end - start).collect();
+    Ok(page_of(items, &key, start, end, total))
+}
+
+/// Cuts one page out of a list that is never materialised: `total` items, `locate` finds the
+/// position of a cursor's key, `fetch(from, to)` reads the page. A cursor costs what `locate`
+/// costs (a binary search for traversals), not a scan of the list.
+pub fn paginate_seek<T>(
+    total: usize,
+    locate: impl Fn(&str) -> Option<usize>,
+    fetch: impl FnOnce(usize, usize) -> Vec<T>,
+    key: impl Fn(&T) -> String,
+    args: &PageArgs,
+) -> Result<Page<T>> {
+    let (start, end) = window(total, &locate, args)?;
+    let items = fetch(start, end);
+    Ok(page_of(items, &key, start, end, total))
+}
+
+/// The positions `start..end` a page covers.
+fn window(
+    total: usize,
+    locate: &dyn Fn(&str) -> Option<usize>,
+    args: &PageArgs,
+) -> Result<(usize, usize)> {
     let first = check_size("first", args.first)?;
     let last = check_size("last", args.last)?;
-    let keys: Vec<String> = items.iter().map(&key).collect();
-    let total = items.len();
     let mut start = 0;
     let mut end = total;
     if let Some(after) = &args.after {
-        start = find(&keys, "after", after)? + 1;
+        start = find(locate, "after", after)? + 1;
     }
     if let Some(before) = &args.before {
-        end = find(&keys, "before", before)?.max(start);
+        end = find(locate, "before", before)?.max(start);
     }
     let first = match (first, last) {
         (None, None) => Some(DEFAULT_PAGE),
@@ -125,12 +150,19 @@ pub fn paginate<T>(items: Vec<T>, key: impl Fn(&T) -> String, args: &PageArgs) -
     if let Some(l) = last {
         start = start.max(end.saturating_sub(l));
     }
+    Ok((start, end))
+}
+
+fn page_of<T>(
+    items: Vec<T>,
+    key: &impl Fn(&T) -> String,
+    start: usize,
+    end: usize,
+    total: usize,
+) -> Page<T> {
     let items: Vec<(String, T)> = items
         .into_iter()
-        .zip(keys)
-        .skip(start)
-        .take(end - start)
-        .map(|(item, k)| (encode_cursor(&k), item))
+        .map(|item| (encode_cursor(&key(&item)), item))
         .collect();
     let info = PageInfo {
         has_next_page: end < total,
@@ -138,7 +170,7 @@ pub fn paginate<T>(items: Vec<T>, key: impl Fn(&T) -> String, args: &PageArgs) -
         start_cursor: items.first().map(|(c, _)| c.clone()),
         end_cursor: items.last().map(|(c, _)| c.clone()),
     };
-    Ok(Page { items, info, total })
+    Page { items, info, total }
 }
 
 #[cfg(test)]

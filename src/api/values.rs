@@ -161,8 +161,8 @@ impl Citation {
     }
 }
 
-pub fn citations(cite: &[model::Citation]) -> Vec<Citation> {
-    cite.iter().cloned().map(Citation).collect()
+pub fn citations<'a>(cite: impl IntoIterator<Item = &'a model::Citation>) -> Vec<Citation> {
+    cite.into_iter().cloned().map(Citation).collect()
 }
 
 /// Who coordinates a project.

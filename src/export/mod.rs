@@ -236,7 +236,7 @@ impl<'a> Export<'a> {
     fn edge(&self, ix: EdgeIndex) -> EdgeRecord {
         let r = self.graph.edge(ix);
         let (from, to) = self.graph.endpoints(ix);
-        let money = r.amount.map(|a| a.money);
+        let money = r.amount().map(|a| a.money);
         // The decimal's text parses to the nearest double, which `{}` then prints exactly.
         let amount = money
             .and_then(|m| m.amount.to_string().parse::<f64>().ok())

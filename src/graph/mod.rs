@@ -4,29 +4,35 @@
 //! *Architecture Invariant*: the graph is immutable once built and knows nothing about
 //! GraphQL or HTTP; a new data set means a new graph.
 
+mod adjacency;
 mod analytics;
+mod cite;
+mod edge;
 mod network;
 mod paths;
 mod search;
+mod snapshot;
 
 use std::collections::HashMap;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 
 use crate::model::*;
 
+pub use adjacency::{Adj, Merged};
 pub use analytics::{
     Algorithm, AnalysisError, EXACT_LIMIT, EXPORT_PIVOTS, Filter, Measure, Subgraph, TooLarge,
 };
+pub use edge::Edge;
 pub use network::DonorLink;
 pub use paths::{Hop, Path, PathQuery, PathView, SearchTooLarge};
 pub use petgraph::Direction::{Incoming, Outgoing};
 pub use search::{IndexStats, NotAHit, SearchHit, SearchIndex, SearchPage, normalize};
+pub use snapshot::SnapshotError;
 
 /// An entity of the graph.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Entity {
     Source(Source),
     Organization(Organization),
@@ -80,17 +86,17 @@ impl Entity {
         }
     }
 
-    /// The citations grounding this entity (sources cite nothing).
-    pub fn citations(&self) -> &[Citation] {
+    /// Moves the entity's citations out (the graph keeps them in its citation table).
+    fn take_citations(&mut self) -> Vec<Citation> {
         match self {
-            Entity::Source(_) => &[],
-            Entity::Organization(e) => &e.cite,
-            Entity::Programme(e) => &e.cite,
-            Entity::Project(e) => &e.cite,
-            Entity::Country(e) => &e.cite,
-            Entity::Region(e) => &e.cite,
-            Entity::Theme(e) => &e.cite,
-            Entity::Outcome(e) => &e.cite,
+            Entity::Source(_) => Vec::new(),
+            Entity::Organization(e) => std::mem::take(&mut e.cite),
+            Entity::Programme(e) => std::mem::take(&mut e.cite),
+            Entity::Project(e) => std::mem::take(&mut e.cite),
+            Entity::Country(e) => std::mem::take(&mut e.cite),
+            Entity::Region(e) => std::mem::take(&mut e.cite),
+            Entity::Theme(e) => std::mem::take(&mut e.cite),
+            Entity::Outcome(e) => std::mem::take(&mut e.cite),
         }
     }
 
@@ -100,17 +106,23 @@ impl Entity {
     }
 }
 
-/// A relation as stored on an edge.
-pub type Edge = Relation;
-
 /// The graph and its indexes.
+///
+/// Entities keep no citations of their own once in the graph (their `cite` is empty): every
+/// node's and edge's are in `cites`, read with [`KnowledgeGraph::node_citations`] and
+/// [`KnowledgeGraph::edge_citations`].
 pub struct KnowledgeGraph {
     graph: DiGraph<Entity, Edge>,
-    by_id: HashMap<String, NodeIndex>,
+    cites: cite::Citations,
+    adjacency: adjacency::Adjacency,
+    /// Every node, sorted by id, for binary search.
+    by_id: Vec<NodeIndex>,
     /// Projects by IATI activity identifier.
     by_iati: HashMap<String, NodeIndex>,
     /// Nodes of each kind, sorted by label then id, in `EntityKind::ALL` order.
     by_kind: Vec<Vec<NodeIndex>>,
+    /// Each node's position in its kind's list: sorting by it is sorting by label.
+    kind_rank: Vec<u32>,
     search: search::SearchIndex,
     analytics: analytics::Cache,
     version: String,
@@ -133,7 +145,7 @@ impl KnowledgeGraph {
             + data.outcomes.len();
         let edges = data.relations.len() + data.outcomes.len() + iati_edges.len();
         let mut graph = DiGraph::with_capacity(nodes, edges);
-        let mut by_id = HashMap::with_capacity(nodes);
+        let mut cites = cite::Builder::default();
         let outcome_edges: Vec<Relation> = data
             .outcomes
             .iter()
@@ -155,25 +167,38 @@ impl KnowledgeGraph {
             .chain(data.regions.into_iter().map(Entity::Region))
             .chain(data.themes.into_iter().map(Entity::Theme))
             .chain(data.outcomes.into_iter().map(Entity::Outcome));
-        for e in entities {
-            let id = e.id().to_string();
-            let ix = graph.add_node(e);
-            by_id.insert(id, ix);
+        for mut e in entities {
+            cites.node(e.take_citations());
+            graph.add_node(e);
         }
+        let by_id = sorted_by_id(&graph);
+        let find = |id: &str| find_id(&graph, &by_id, id);
         let by_iati: HashMap<String, NodeIndex> = iati_projects
             .into_iter()
-            .filter_map(|(iati, id)| Some((iati, *by_id.get(&id)?)))
+            .filter_map(|(iati, id)| Some((iati, find(&id)?)))
             .collect();
+        let mut ends = Vec::with_capacity(edges);
+        let mut stored = Vec::with_capacity(edges);
         for r in data
             .relations
             .into_iter()
             .chain(outcome_edges)
             .chain(iati_edges)
         {
-            if let (Some(&a), Some(&b)) = (by_id.get(&r.from), by_id.get(&r.to)) {
-                graph.add_edge(a, b, r);
+            if let (Some(a), Some(b)) = (find(&r.from), find(&r.to)) {
+                let (edge, cite) = Edge::from_relation(r);
+                cites.edge(cite);
+                ends.push((a.index() as u32, b.index() as u32, edge.kind));
+                stored.push((a, b, edge));
             }
         }
+        for (a, b, edge) in stored {
+            graph.add_edge(a, b, edge);
+        }
+        let adjacency = adjacency::Adjacency::build(graph.node_count(), &ends, |n| {
+            graph[NodeIndex::new(n as usize)].kind()
+        });
+        drop(ends);
         let mut by_kind = vec![Vec::new(); EntityKind::ALL.len()];
         for ix in graph.node_indices() {
             by_kind[kind_slot(graph[ix].kind())].push(ix);
@@ -188,7 +213,10 @@ impl KnowledgeGraph {
             graph.node_count(),
         );
         KnowledgeGraph {
+            kind_rank: kind_ranks(graph.node_count(), &by_kind),
             graph,
+            cites: cites.finish(),
+            adjacency,
             by_id,
             by_iati,
             by_kind,
@@ -227,9 +255,82 @@ impl KnowledgeGraph {
             .expect("edge indexes come from this graph")
     }
 
+    /// Distinct citations in the citation table.
+    pub fn distinct_citations(&self) -> usize {
+        self.cites.distinct()
+    }
+
+    /// Heap bytes of the per-type adjacency and of the citation table (for BENCHMARKS.md).
+    pub fn index_bytes(&self) -> Vec<(&'static str, usize)> {
+        vec![
+            ("adjacency", self.adjacency.heap_bytes()),
+            ("citations", self.cites.heap_bytes()),
+        ]
+    }
+
     /// A node by its data-set id (`mhlw`, `KH`).
     pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
-        self.by_id.get(id).copied()
+        find_id(&self.graph, &self.by_id, id)
+    }
+
+    /// The citations grounding a node (sources cite nothing).
+    pub fn node_citations(&self, ix: NodeIndex) -> impl ExactSizeIterator<Item = &Citation> {
+        self.cites.of_node(ix.index())
+    }
+
+    /// The citations grounding a relation.
+    pub fn edge_citations(&self, ix: EdgeIndex) -> impl ExactSizeIterator<Item = &Citation> {
+        self.cites.of_edge(ix.index())
+    }
+
+    /// The relations of `kind` at `node` in `dir`, in edge (data) order within each kind of
+    /// other end: a slice of the per-type adjacency, found by binary search.
+    pub fn typed(&self, node: NodeIndex, kind: RelationType, dir: Direction) -> &[Adj] {
+        self.adjacency.of_type(node.index() as u32, dir, kind)
+    }
+
+    /// The relations of `kind` at `node` in `dir` whose other end is of kind `other`, in edge
+    /// order.
+    pub fn typed_to(
+        &self,
+        node: NodeIndex,
+        kind: RelationType,
+        dir: Direction,
+        other: EntityKind,
+    ) -> &[Adj] {
+        self.adjacency
+            .of_type_to(node.index() as u32, dir, kind, other)
+    }
+
+    /// The relations of `kind` (or of every type) at `node` in `dir`, optionally only to
+    /// `other` kinds, as a list in edge order that pages without being merged.
+    pub fn relation_list(
+        &self,
+        node: NodeIndex,
+        kind: Option<RelationType>,
+        dir: Direction,
+        other: &[EntityKind],
+    ) -> Merged<'_> {
+        let n = node.index() as u32;
+        let runs = match (kind, other) {
+            (Some(k), [_, ..]) => other
+                .iter()
+                .map(|o| self.adjacency.of_type_to(n, dir, k, *o))
+                .collect(),
+            (_, _) => {
+                let runs = self.adjacency.runs(n, dir, kind);
+                if other.is_empty() {
+                    runs
+                } else {
+                    runs.into_iter()
+                        .filter(|r| {
+                            other.contains(&self.graph[NodeIndex::new(r[0].other as usize)].kind())
+                        })
+                        .collect()
+                }
+            }
+        };
+        Merged::new(runs)
     }
 
     /// A project by its IATI activity identifier.
@@ -255,6 +356,12 @@ impl KnowledgeGraph {
         &self.by_kind[kind_slot(kind)]
     }
 
+    /// A node's position in [`KnowledgeGraph::nodes_of`] its kind: sorting nodes of one kind
+    /// by it sorts them by label, without comparing a string.
+    pub fn kind_rank(&self, ix: NodeIndex) -> u32 {
+        self.kind_rank[ix.index()]
+    }
+
     /// The relations of `kind` at `node` in `dir` (`Outgoing`: node is `from`), in data order,
     /// as `(edge, other end)`.
     pub fn relations(
@@ -263,21 +370,16 @@ impl KnowledgeGraph {
         kind: Option<RelationType>,
         dir: Direction,
     ) -> Vec<(EdgeIndex, NodeIndex)> {
-        let mut out: Vec<(EdgeIndex, NodeIndex)> = self
-            .graph
-            .edges_directed(node, dir)
-            .filter(|e| kind.is_none_or(|k| e.weight().kind == k))
-            .map(|e| {
-                let other = if dir == Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                (e.id(), other)
+        let list = self.relation_list(node, kind, dir, &[]);
+        list.slice(0, list.len())
+            .into_iter()
+            .map(|a| {
+                (
+                    EdgeIndex::new(a.edge as usize),
+                    NodeIndex::new(a.other as usize),
+                )
             })
-            .collect();
-        out.sort_by_key(|(e, _)| e.index());
-        out
+            .collect()
     }
 
     /// The other ends of the relations of `kind` at `node` in `dir`.
@@ -360,6 +462,31 @@ impl KnowledgeGraph {
     }
 }
 
+/// Each node's position in its kind's list.
+fn kind_ranks(nodes: usize, by_kind: &[Vec<NodeIndex>]) -> Vec<u32> {
+    let mut rank = vec![0; nodes];
+    for list in by_kind {
+        for (i, ix) in list.iter().enumerate() {
+            rank[ix.index()] = i as u32;
+        }
+    }
+    rank
+}
+
+/// Every node index, sorted by the node's id.
+fn sorted_by_id(graph: &DiGraph<Entity, Edge>) -> Vec<NodeIndex> {
+    let mut ids: Vec<NodeIndex> = graph.node_indices().collect();
+    ids.sort_unstable_by(|a, b| graph[*a].id().cmp(graph[*b].id()));
+    ids
+}
+
+fn find_id(graph: &DiGraph<Entity, Edge>, by_id: &[NodeIndex], id: &str) -> Option<NodeIndex> {
+    by_id
+        .binary_search_by(|ix| graph[*ix].id().cmp(id))
+        .ok()
+        .map(|i| by_id[i])
+}
+
 /// Project ids by IATI activity identifier (the first project with an identifier wins).
 fn iati_projects(data: &Dataset) -> HashMap<String, String> {
     let mut out = HashMap::new();
@@ -421,19 +548,24 @@ fn iati_edges(data: &Dataset, projects: &HashMap<String, String>) -> Vec<Relatio
     out
 }
 
-/// Hashes every field of the data set (through its `Debug` form, streamed: no copy).
+/// Hashes every field of the data set (its postcard encoding, streamed into the hasher: no
+/// copy, and several times faster than formatting it).
 fn content_version(data: &Dataset) -> String {
-    use std::fmt::Write;
     use std::hash::Hasher;
     struct Feed(std::hash::DefaultHasher);
-    impl Write for Feed {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
+    impl std::io::Write for Feed {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
     let mut feed = Feed(std::hash::DefaultHasher::new());
-    let _ = write!(feed, "{data:?}");
+    // Neither the writer nor any model type's `Serialize` can fail.
+    let encoded = postcard::to_io(data, &mut feed).is_ok();
+    debug_assert!(encoded);
     format!("{:016x}", feed.0.finish())
 }
 

@@ -1032,7 +1032,6 @@ impl SearchIndex {
     }
 
     /// Whether the index can belong to a graph of `nodes` nodes (a snapshot check).
-    #[cfg_attr(not(test), allow(dead_code, reason = "for the snapshot loader"))]
     pub fn fits(&self, nodes: usize) -> bool {
         self.node_count() == nodes && self.validate().is_ok()
     }

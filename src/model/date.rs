@@ -9,7 +9,9 @@ use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A calendar day, ordered chronologically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Day {
     pub year: i32,
     pub month: u8,
@@ -29,7 +31,7 @@ impl fmt::Display for Day {
 }
 
 /// How precisely a [`PartialDate`] is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Precision {
     Year,
     FiscalYear,
@@ -38,7 +40,7 @@ pub enum Precision {
 }
 
 /// A date known to the year, the Japanese fiscal year, the month or the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PartialDate {
     Year(i32),
     /// A Japanese government fiscal year, from 1 April of `.0` to 31 March of the next year.
@@ -152,7 +154,7 @@ impl fmt::Display for PartialDate {
 }
 
 /// A span of time as the source states it; either end may be unknown.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     pub start: Option<PartialDate>,
     pub end: Option<PartialDate>,

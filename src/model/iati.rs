@@ -158,21 +158,21 @@ iati_vocabulary! {
 
 /// A text in one language (`lang` is the `xml:lang` in force: the narrative's own, else the
 /// activity's, else the file's; `None` when none is stated).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Narrative {
     pub lang: Option<String>,
     pub text: String,
 }
 
 /// An `activity-date`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ActivityDate {
     pub kind: ActivityDateType,
     pub date: PartialDate,
 }
 
 /// One narrative of an activity `description` of a type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Description {
     /// `None` when the element has no `@type` (IATI then means "general").
     pub kind: Option<DescriptionType>,
@@ -181,7 +181,7 @@ pub struct Description {
 }
 
 /// A `budget`: the activity's own planned spending for a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Budget {
     pub kind: Option<BudgetType>,
     pub status: Option<BudgetStatus>,
@@ -195,14 +195,14 @@ pub struct Budget {
 
 /// One side of a transaction: the organisation (by id in the data set) and its activity (an
 /// IATI identifier, which may name an activity of another publisher, loaded or not).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TransactionParty {
     pub org: Option<String>,
     pub activity_id: Option<String>,
 }
 
 /// A `transaction` of an activity: money in from a provider or out to a receiver.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Transaction {
     pub kind: TransactionType,
     pub date: Option<PartialDate>,
@@ -217,7 +217,7 @@ pub struct Transaction {
 }
 
 /// A `related-activity`: another activity by its IATI identifier.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RelatedActivity {
     pub kind: RelatedActivityType,
     pub activity_id: String,
@@ -225,7 +225,7 @@ pub struct RelatedActivity {
 }
 
 /// The IATI side of a project.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IatiActivity {
     /// The `iati-identifier`, globally unique (`XM-DAC-41302-...`).
     pub identifier: String,
@@ -246,7 +246,7 @@ pub struct IatiActivity {
 
 /// Where an outcome sits in an IATI result framework: which result and indicator, and what
 /// they are. Outcomes of the same `result` and `indicator` numbers belong together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorPoint {
     /// 1-based position of the `result` in its activity.
     pub result: u32,

@@ -16,7 +16,7 @@ pub use date::{Day, PartialDate, Period, Precision};
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -198,7 +198,7 @@ vocabulary! {
 }
 
 /// An attribute a relation may carry beyond its endpoints and citations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RelationAttr {
     Contribution,
     Amount,
@@ -269,7 +269,7 @@ impl RelationType {
 }
 
 /// A verbatim quote from a source document that grounds a fact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Citation {
     /// The id of the [`Source`].
     pub source: String,
@@ -277,7 +277,7 @@ pub struct Citation {
 }
 
 /// An amount of money in one currency. Amounts in different currencies are never added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Money {
     pub amount: Decimal,
     /// An ISO 4217 code, e.g. `USD`, `CNY`.
@@ -287,6 +287,21 @@ pub struct Money {
 /// An ISO 4217 currency code, validated against [`codes::CURRENCIES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency(pub &'static str);
+
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Currency::parse(&code).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{code}` is not an ISO 4217 currency code"))
+        })
+    }
+}
 
 impl Currency {
     pub fn parse(code: &str) -> Option<Currency> {
@@ -305,7 +320,7 @@ impl Currency {
 }
 
 /// An amount as a source states it: the money and how the figure is qualified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Amount {
     pub money: Money,
     pub qualifier: Qualifier,
@@ -319,7 +334,7 @@ pub fn iso_country(alpha2: &str) -> Option<(&'static str, &'static str, &'static
         .map(|i| codes::COUNTRIES[i])
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub id: String,
     pub file: String,
@@ -331,7 +346,7 @@ pub struct Source {
     pub text: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
     pub id: String,
     pub name: String,
@@ -346,7 +361,7 @@ pub struct Organization {
     pub cite: Vec<Citation>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Programme {
     pub id: String,
     pub name: String,
@@ -359,13 +374,13 @@ pub struct Programme {
     pub cite: Vec<Citation>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Coordinator {
     pub name: String,
     pub role: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Project {
     pub id: String,
     pub title: String,
@@ -381,7 +396,7 @@ pub struct Project {
     pub cite: Vec<Citation>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Country {
     /// ISO 3166-1 alpha-2, also the country's id.
     pub code: String,
@@ -391,7 +406,7 @@ pub struct Country {
     pub cite: Vec<Citation>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Region {
     pub id: String,
     pub name: String,
@@ -402,7 +417,7 @@ pub struct Region {
     pub cite: Vec<Citation>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Theme {
     pub id: String,
     pub name: String,
@@ -415,14 +430,14 @@ pub struct Theme {
 }
 
 /// What an outcome counts: people, households, kilometres ... or money.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Unit {
     Count(String),
     Currency(Currency),
 }
 
 /// A number a source reports about a project, programme, organisation, country or region.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub id: String,
     pub subject: String,
@@ -441,14 +456,14 @@ pub struct Outcome {
 }
 
 /// A code in an IATI vocabulary (region or sector vocabularies: `1`, `2`, `99` ...).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct IatiCode {
     pub vocabulary: String,
     pub code: String,
 }
 
 /// A typed, attributed edge between two entities (by id).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     pub from: String,
     pub kind: RelationType,
@@ -492,7 +507,7 @@ impl Relation {
 }
 
 /// A validated data set: every reference resolves and every quote is in its source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dataset {
     pub sources: Vec<Source>,
     pub organizations: Vec<Organization>,

@@ -122,7 +122,7 @@ fn serving_flags_are_checked_before_anything_loads() {
     let (code, err) = run(&["serve", "--watch"]);
     assert_eq!(code, Some(1));
     assert!(
-        err.contains("--watch needs a data folder to watch"),
+        err.contains("--watch needs something to watch: add --seed DIR or --snapshot FILE"),
         "{err}"
     );
     let (code, err) = run(&["serve", "--cors-origin", "app.example.org"]);

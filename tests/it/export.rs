@@ -220,7 +220,7 @@ async fn json_nodes_carry_typed_metrics_and_edges_carry_amounts_only_when_stated
                     .chars()
                     .all(|c| c.is_ascii_uppercase() || c == '_')
             );
-            match relation.amount {
+            match relation.amount() {
                 Some(a) => {
                     with_amount += 1;
                     assert!(is_number(&e["amount"]), "{e}");

@@ -18,7 +18,7 @@ fn every_quote_appears_word_for_word_in_its_source() {
     }
     assert_eq!(texts.len(), 3);
     let mut checked = 0;
-    let mut check = |what: String, cites: &[aidgraph::model::Citation]| {
+    let mut check = |what: String, cites: Vec<&aidgraph::model::Citation>| {
         assert!(!cites.is_empty(), "{what} has no citation");
         for c in cites {
             let text = &texts[&c.source];
@@ -34,10 +34,10 @@ fn every_quote_appears_word_for_word_in_its_source() {
     for kind in EntityKind::ALL.iter().filter(|k| **k != EntityKind::Source) {
         for ix in g.nodes_of(*kind) {
             let e = g.entity(*ix);
-            check(e.global_id(), e.citations());
+            check(e.global_id(), g.node_citations(*ix).collect());
             for (edge, other) in g.relations(*ix, None, aidgraph::graph::Outgoing) {
                 let what = format!("{} -> {}", e.global_id(), g.entity(other).global_id());
-                check(what, &g.edge(edge).cite);
+                check(what, g.edge_citations(edge).collect());
             }
         }
     }

@@ -42,7 +42,7 @@ entity_object! {
             self.data(ctx).description.as_deref()
         }
         async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-            citations(&self.data(ctx).cite)
+            citations(graph(ctx).node_citations(self.0))
         }
         /// The projects this organisation funds directly and, unless `indirect: false`, through
         /// the programmes and funds it funds (MHLW -> SSN Fund -> a project in Cambodia).

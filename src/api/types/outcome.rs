@@ -73,6 +73,6 @@ impl Outcome {
         self.data(ctx).iati.as_deref().map(Into::into)
     }
     async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-        citations(&self.data(ctx).cite)
+        citations(graph(ctx).node_citations(self.0))
     }
 }

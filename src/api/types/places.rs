@@ -23,7 +23,7 @@ entity_object! {
             &self.data(ctx).aliases
         }
         async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-            citations(&self.data(ctx).cite)
+            citations(graph(ctx).node_citations(self.0))
         }
         /// Organisations that belong to this country.
         async fn organizations(
@@ -102,7 +102,7 @@ entity_object! {
             self.data(ctx).iati.as_ref().map(Into::into)
         }
         async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-            citations(&self.data(ctx).cite)
+            citations(graph(ctx).node_citations(self.0))
         }
     }
     relations {

@@ -41,7 +41,7 @@ entity_object! {
             })
         }
         async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-            citations(&self.data(ctx).cite)
+            citations(graph(ctx).node_citations(self.0))
         }
         /// The IATI activity identifier, for projects read from IATI files.
         async fn iati_identifier<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {

@@ -33,7 +33,7 @@ entity_object! {
             self.data(ctx).description.as_deref()
         }
         async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
-            citations(&self.data(ctx).cite)
+            citations(graph(ctx).node_citations(self.0))
         }
     }
     relations {

@@ -25,8 +25,7 @@ use crate::graph::{Entity, Incoming, KnowledgeGraph, Outgoing, Subgraph};
 use crate::iati::codes::SEED_ORGANISATIONS;
 use crate::model::iati::{ActivityDateType, IatiActivity, Narrative, OrgRole};
 use crate::model::{
-    Currency, Day, IatiCode, OrgKind, Organization, PartialDate, Period, Project, Relation,
-    RelationType,
+    Currency, Day, IatiCode, OrgKind, Organization, PartialDate, Period, Project, RelationType,
 };
 
 /// What an export wrote.
@@ -309,10 +308,10 @@ fn participating_orgs(
 ) -> io::Result<()> {
     for (edge, from) in graph.relations(node, None, Incoming) {
         let r = graph.edge(edge);
-        if r.transaction.is_some() {
+        if r.transaction().is_some() {
             continue;
         }
-        let Some(role) = r.iati_role.or_else(|| role_of(r.kind)) else {
+        let Some(role) = r.iati_role().or_else(|| role_of(r.kind)) else {
             continue;
         };
         let Some(org) = organization(graph, from) else {
@@ -320,7 +319,8 @@ fn participating_orgs(
         };
         let code = role.iati_code();
         let mut attrs: Vec<Attr> = vec![("role", &code)];
-        if let Some(id) = &r.iati_activity_id {
+        let activity = r.iati_activity_id();
+        if let Some(id) = &activity {
             attrs.push(("activity-id", id));
         }
         organisation(w, 2, "participating-org", org, &attrs, true)?;
@@ -347,7 +347,7 @@ fn places_and_sectors(
     node: NodeIndex,
 ) -> io::Result<()> {
     let related = |kind| graph.relations(node, Some(kind), Outgoing);
-    let percentage = |r: &Relation| r.percentage;
+    let percentage = |r: &crate::graph::Edge| r.percentage();
     for (edge, to) in related(RelationType::InCountry) {
         if let Entity::Country(c) = graph.entity(to) {
             let mut attrs: Vec<Attr> = vec![("code", &c.code)];

@@ -52,7 +52,7 @@ pub(super) fn activity(
     ]
     .into_iter()
     .flat_map(|kind| graph.relations(node, Some(kind), Incoming))
-    .filter(|(edge, _)| graph.edge(*edge).transaction.is_none())
+    .filter(|(edge, _)| graph.edge(*edge).transaction().is_none())
     .map(|(_, org)| org);
     let reporting = publishes
         .into_iter()

@@ -1,0 +1,168 @@
+//! Graph snapshots: a graph read from a snapshot answers exactly as the graph built from its
+//! files, and a damaged snapshot is refused with a clear error, never a panic.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use aidgraph::graph::{KnowledgeGraph, SnapshotError};
+use aidgraph::{iati, seed};
+use serde_json::Value;
+
+use crate::app::TestApp;
+
+fn round_trip(g: &KnowledgeGraph) -> (Vec<u8>, KnowledgeGraph) {
+    let mut bytes = Vec::new();
+    let written = g.write_snapshot(&mut bytes).expect("writes");
+    assert_eq!(
+        written,
+        bytes.len() as u64,
+        "the reported size is the file's"
+    );
+    let back = KnowledgeGraph::read_snapshot(bytes.as_slice()).expect("reads back");
+    (bytes, back)
+}
+
+fn seed_and_example() -> KnowledgeGraph {
+    let base = seed::load_embedded().unwrap();
+    let xml = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/iati/activity-standard-example-annotated.xml"),
+    )
+    .unwrap();
+    let imported = iati::import_bytes("example.xml", &xml, &base).unwrap();
+    KnowledgeGraph::build(iati::merge(base, imported.data))
+}
+
+/// Queries beyond the playground's that reach every part of a graph: IATI fields, citations
+/// on nodes and relations, relation attributes, cursors, search and totals.
+const PROBES: &[&str] = &[
+    r#"{ projects(first: 100) { totalCount edges { cursor node { id title citations { quote source { id } }
+        iatiIdentifier budgets { value { amount currency } } transactions { type value { amount currency } }
+        relations(first: 50) { totalCount pageInfo { endCursor hasNextPage } edges { cursor direction
+          node { id } type role note contribution amount { amount currency } amountQualifier
+          period { text } percentage iatiRole iatiActivityId citations { quote }
+          transaction { type value { amount currency } } relatedActivityType } } } } } }"#,
+    r#"{ organizations(first: 100) { edges { node { id name citations { quote }
+        relations(last: 3) { edges { cursor node { id } } } } } } }"#,
+    r#"{ search(query: "labour", first: 50) { totalCount edges { cursor score label kind node { id } } } }"#,
+    r#"{ fundingTotals(groupBy: COUNTRY) { key totals { amount currency count } } }"#,
+];
+
+async fn answers(app: &TestApp) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (_, query) in aidgraph::http::examples() {
+        out.push(app.graphql(&query).await);
+    }
+    for q in PROBES {
+        out.push(app.graphql(q).await);
+    }
+    out.push(Value::String(app.get("/export/graphml").await.text()));
+    out.push(Value::String(app.get("/export/iati").await.text()));
+    out
+}
+
+#[tokio::test]
+async fn a_snapshot_answers_exactly_as_the_files() {
+    for built in [
+        KnowledgeGraph::build(seed::load_embedded().unwrap()),
+        seed_and_example(),
+    ] {
+        let (_, read) = round_trip(&built);
+        assert_eq!(read.node_count(), built.node_count());
+        assert_eq!(read.edge_count(), built.edge_count());
+        assert_eq!(
+            read.version(),
+            built.version(),
+            "ETags stay valid across a restart"
+        );
+        let from_files = answers(&TestApp::with_graph(Arc::new(built))).await;
+        let from_snapshot = answers(&TestApp::with_graph(Arc::new(read))).await;
+        assert!(from_files.len() > 20);
+        for (a, b) in from_files.iter().zip(&from_snapshot) {
+            assert_eq!(a, b);
+        }
+        // The probes reached data, not just errors.
+        assert!(
+            from_files.iter().all(|v| v.get("errors").is_none()),
+            "{from_files:#?}"
+        );
+    }
+}
+
+#[test]
+fn damaged_snapshots_are_refused_never_half_read() {
+    let g = seed_and_example();
+    let (bytes, _) = round_trip(&g);
+    let not_a_snapshot = KnowledgeGraph::read_snapshot(&b"<?xml version=\"1.0\"?>"[..]);
+    assert!(matches!(not_a_snapshot, Err(SnapshotError::NotASnapshot)));
+    let mut other_format = bytes.clone();
+    other_format[16] = 99;
+    let err = KnowledgeGraph::read_snapshot(other_format.as_slice())
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string()
+            .contains("snapshot format 99 is not the format"),
+        "{err}"
+    );
+    // Cut anywhere, or flip any byte: always a refusal naming the damage.
+    for i in (20..bytes.len()).step_by(bytes.len() / 97) {
+        let err = KnowledgeGraph::read_snapshot(&bytes[..i])
+            .err()
+            .expect("truncated");
+        assert!(err.to_string().contains("truncated"), "cut at {i}: {err}");
+        let mut flipped = bytes.clone();
+        flipped[i] ^= 0x5a;
+        let err = KnowledgeGraph::read_snapshot(flipped.as_slice())
+            .err()
+            .expect("flipped");
+        assert!(
+            matches!(err, SnapshotError::Damaged { .. }),
+            "flip at {i}: {err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("make it again with `aidgraph snapshot`")
+        );
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    let err = KnowledgeGraph::read_snapshot(longer.as_slice())
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("bytes after the last frame"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_cli_writes_a_snapshot_the_server_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.snapshot");
+    let out = Command::new(env!("CARGO_BIN_EXE_aidgraph"))
+        .args(["snapshot", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nodes") && err.contains("per node"), "{err}");
+    assert!(!dir.path().join("seed.snapshot.partial").exists());
+    let source = aidgraph::live::DataSource::Snapshot(file.clone());
+    let g = source.build().expect("reads");
+    assert_eq!(g.version(), crate::app::seed_graph().version());
+    // A damaged file is one located diagnostic.
+    std::fs::write(&file, b"nonsense").unwrap();
+    let diags = source.build().err().unwrap();
+    let text = diags.to_string();
+    assert!(
+        text.contains("seed.snapshot:1:1: error: not an aidgraph snapshot"),
+        "{text}"
+    );
+}
