@@ -28,7 +28,7 @@ pub use edge::Edge;
 pub use network::DonorLink;
 pub use paths::{Hop, Path, PathQuery, PathView, SearchTooLarge};
 pub use petgraph::Direction::{Incoming, Outgoing};
-pub use search::{NotAHit, SearchHit, SearchPage, normalize};
+pub use search::{IndexStats, NotAHit, SearchHit, SearchIndex, SearchPage, normalize};
 pub use snapshot::SnapshotError;
 
 /// An entity of the graph.

@@ -15,20 +15,22 @@
 //!   position, so the words starting with a prefix are one contiguous id range;
 //! - postings: for each word, the nodes that have it, ascending, as LEB128 varints of
 //!   `(node delta << 2) | weight code` (CSR: `posting_offsets` by word id);
-//! - each node's word ids, ascending, as varints of `(id delta << 2) | weight code` (CSR:
-//!   `node_offsets`), for `matches` and for scoring a few candidates;
+//! - each node's text (CSR: `node_offsets`): its folded label as it reads, word ids and the
+//!   separators between them (runs of other characters, interned in `seps`), then its other
+//!   words, ids ascending, as varints of `(id delta << 2) | weight code`. The label words are
+//!   exactly the words of weight `NAME`, so the label costs what its sorted ids would;
 //! - `label_rank`: each node's position in (folded label, node) order, the tie-break;
 //! - `kinds`: each node's kind, so a kind filter reads one byte per candidate;
 //! - names by hash bucket: nodes whose folded names hash to a bucket. A search checks the few
 //!   candidates in the query's bucket against the entity itself, so the +20 is exact.
 //!
-//! The +5 needs the folded label, which the index does not keep: the query word shapes
-//! decide it for most candidates (a one-word query is in every label that has a word starting
-//! with it; a query of several words is in no label without a word starting with its last
-//! word); the others are checked against their entity only when their score could still put
-//! them on the page asked for.
+//! A search intersects the query words' postings starting from the rarest, keeps what one
+//! page needs with a bounded heap, and decides the +5 from the query's shape when it can (a
+//! one-word query is in every label with a word starting with it; a query of several words is
+//! in no label without a word starting with its last word) and otherwise from the stored
+//! label, only for candidates whose score could still put them on the page.
 
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use petgraph::graph::NodeIndex;
 use serde::{Deserialize, Serialize};
@@ -40,14 +42,40 @@ use crate::model::EntityKind;
 
 /// Folds case and accents: "Côte d’Ivoire" -> "cote d’ivoire".
 pub fn normalize(text: &str) -> String {
-    if text.is_ascii() {
-        // NFD leaves ASCII alone and it has no combining marks: the same result, faster.
-        return text.to_ascii_lowercase();
+    let mut out = String::new();
+    fold_into(text, &mut out);
+    out
+}
+
+/// `text` folded into `out` (replacing its contents).
+///
+/// NFD leaves ASCII alone, ASCII has no combining marks, and an ASCII character is a starter
+/// that canonical reordering never moves marks across: so runs of ASCII are only lower-cased
+/// and NFD runs on the rest alone, with the same result as on the whole text.
+fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let other = rest
+            .bytes()
+            .position(|b| b.is_ascii())
+            .unwrap_or(rest.len());
+        out.extend(
+            rest[..other]
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase),
+        );
+        rest = &rest[other..];
     }
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// The folded words of `text`, in order (repeats kept).
@@ -80,18 +108,21 @@ fn for_each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     }
 }
 
-/// `text` folded into `out` (replacing its contents).
-fn fold_into(text: &str, out: &mut String) {
+/// Folded text as alternating runs, `separator, word, separator, ..., word, separator`
+/// (2k + 1 byte ranges for k words; the outer separators may be empty, the inner ones not).
+fn runs(folded: &str, out: &mut Vec<(usize, usize)>) {
     out.clear();
-    if text.is_ascii() {
-        out.push_str(text);
-        out.make_ascii_lowercase();
-    } else {
-        out.extend(
-            text.nfd()
-                .filter(|c| !is_combining_mark(*c))
-                .flat_map(char::to_lowercase),
-        );
+    let (mut start, mut in_word) = (0, false);
+    for (i, c) in folded.char_indices() {
+        if c.is_alphanumeric() != in_word {
+            out.push((start, i));
+            start = i;
+            in_word = !in_word;
+        }
+    }
+    out.push((start, folded.len()));
+    if in_word {
+        out.push((folded.len(), folded.len()));
     }
 }
 
@@ -105,21 +136,6 @@ fn fold_eq(text: &str, folded: &str) -> bool {
                 .all(|(a, b)| a.to_ascii_lowercase() == b)
     } else {
         normalize(text) == folded
-    }
-}
-
-/// Whether `text` folded contains `folded` (not empty).
-fn fold_contains(text: &str, folded: &str) -> bool {
-    if text.is_ascii() {
-        // Folded ASCII is ASCII: it cannot contain anything else.
-        folded.is_ascii()
-            && text.as_bytes().windows(folded.len()).any(|w| {
-                w.iter()
-                    .zip(folded.bytes())
-                    .all(|(a, b)| a.to_ascii_lowercase() == b)
-            })
-    } else {
-        normalize(text).contains(folded)
     }
 }
 
@@ -275,6 +291,14 @@ fn to_u32(n: usize, what: &str) -> u32 {
     u32::try_from(n).unwrap_or_else(|_| panic!("search index: {what} above 4 GiB"))
 }
 
+/// Separator ids 0 and 1 are always "" and " ".
+const SEP_EMPTY: u32 = 0;
+const SEP_SPACE: u32 = 1;
+/// How a label word's entry says which separator follows it: `(id << 2) | flag`.
+const NEXT_SPACE: u32 = 0;
+const NEXT_EMPTY: u32 = 1;
+const NEXT_GIVEN: u32 = 2;
+
 /// A search result with its score (higher is better).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
@@ -293,6 +317,19 @@ pub struct SearchPage {
     pub has_next: bool,
 }
 
+/// The sizes of a search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexStats {
+    pub nodes: usize,
+    /// Distinct folded words.
+    pub words: usize,
+    /// (node, distinct word) pairs.
+    pub postings: usize,
+    pub heap_bytes: usize,
+    /// Heap bytes by part: vocabulary, postings, node text, per-node arrays, names.
+    pub parts: [(&'static str, usize); 5],
+}
+
 /// The `after` node of a search is not one of its hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotAHit;
@@ -308,10 +345,16 @@ pub struct SearchIndex {
     posting_offsets: Box<[u32]>,
     /// Per word: varints of `(node delta << 2) | weight code`, nodes ascending.
     postings: Box<[u8]>,
-    /// Node -> start of its words in `node_words` (one more entry than nodes).
+    /// Node -> start of its text in `node_text` (one more entry than nodes).
     node_offsets: Box<[u32]>,
-    /// Per node: varints of `(word id delta << 2) | weight code`, ids ascending.
-    node_words: Box<[u8]>,
+    /// Per node: `(label words << 1) | has leading separator`, the leading separator's id if
+    /// any, then per label word `(word id << 2) | NEXT_*` (and the separator's id for
+    /// `NEXT_GIVEN`); then the other words, `(id delta << 2) | weight code`, ascending.
+    node_text: Box<[u8]>,
+    /// The distinct separators of labels, concatenated (ids 0 and 1: "" and " ").
+    seps: String,
+    /// Separator id -> start in `seps` (one more entry than separators).
+    sep_offsets: Box<[u32]>,
     /// Node -> position in (folded label, node) order.
     label_rank: Box<[u32]>,
     /// Node -> position of its kind in `EntityKind::ALL` (`NO_KIND` for a hole).
@@ -361,6 +404,7 @@ impl Interner {
             let s = self.slots[i];
             if s == 0 {
                 let id = to_u32(self.len(), "vocabulary");
+                assert!(id < 1 << 29, "search index: too many words");
                 self.arena.extend_from_slice(w);
                 self.starts.push(to_u32(self.arena.len(), "vocabulary"));
                 self.tags.push(tag);
@@ -403,13 +447,30 @@ struct Term {
 /// What the query's form says about the +5 (the folded label containing the folded query).
 #[derive(Clone, Copy, PartialEq)]
 enum Shape {
-    /// The query is one word and nothing else: a label has it iff one of the label's words
-    /// starts with it, or it sits inside a label word (only the entity can tell).
+    /// The query is one word and nothing else: a label has it if one of the label's words
+    /// starts with it, or if it sits inside a label word (the stored label tells).
     OneWord,
     /// Several words: a label without a word starting with the last one cannot contain it.
     Words,
-    /// Anything else (one word with punctuation): only the entity can tell.
+    /// Anything else (one word with punctuation): the stored label tells.
     Other,
+}
+
+/// A word of the folded query with what the +5 check needs.
+struct PhraseWord<'q> {
+    text: &'q str,
+    lo: u32,
+    hi: u32,
+    exact: Option<u32>,
+    /// The separator after the word (empty after the last unless the query ends with one).
+    sep: &'q str,
+    sep_id: Option<u32>,
+}
+
+/// The folded query as its label check reads it: leading separator, then words.
+struct Phrase<'q> {
+    lead: &'q str,
+    words: Vec<PhraseWord<'q>>,
 }
 
 /// A node matching every query word so far.
@@ -424,7 +485,7 @@ struct Cand {
 const F_LABEL_PREFIX: u8 = 1;
 /// One of the names is the whole query (+20).
 const F_NAMED: u8 = 2;
-/// The +5 was checked against the entity; `F_IN_LABEL` holds the answer.
+/// The +5 was checked on the stored label; `F_IN_LABEL` holds the answer.
 const F_CHECKED: u8 = 4;
 const F_IN_LABEL: u8 = 8;
 
@@ -438,6 +499,13 @@ fn match_value(weight_code: u8, exact: bool) -> Match {
 
 fn better(a: Match, b: Match) -> Match {
     (a.max(b) & !1) | ((a | b) & 1)
+}
+
+/// A node's label as stored: the leading separator and each word with the separator after.
+#[derive(Default)]
+struct Label {
+    lead: u32,
+    words: Vec<(u32, u32)>,
 }
 
 impl SearchIndex {
@@ -458,31 +526,68 @@ impl SearchIndex {
             .map(|e| e.map_or(NO_KIND, |e| kind_slot(e.kind())))
             .collect();
 
-        // Every node's distinct words (temporary ids, first-seen order) with their best weight,
-        // as `id << 2 | code`, and the hashes of its folded names.
+        // Every node's distinct words (temporary ids, first-seen order) with their best weight
+        // as `id << 2 | code`, its label as temporary ids and separators, and the hashes of
+        // its folded names.
         let mut interner = Interner::new();
+        let mut sep_ids: HashMap<String, u32> =
+            HashMap::from([(String::new(), SEP_EMPTY), (" ".to_string(), SEP_SPACE)]);
         let mut pairs: Vec<u32> = Vec::new();
-        let mut starts: Vec<usize> = Vec::with_capacity(node_count + 1);
+        let mut starts: Vec<u32> = Vec::with_capacity(node_count + 1);
+        let mut labels: Vec<u8> = Vec::new();
+        let mut label_starts: Vec<u32> = Vec::with_capacity(node_count + 1);
         let mut names: Vec<(u32, u32)> = Vec::new();
         let mut field_buf = Vec::new();
         let mut word_buf = String::new();
         let mut fold_buf = String::new();
+        let mut run_buf = Vec::new();
         let mut local: Vec<u32> = Vec::new();
         let mut local_names: Vec<u64> = Vec::new();
         for (node, e) in entities.iter().enumerate() {
-            starts.push(pairs.len());
+            starts.push(to_u32(pairs.len(), "words"));
+            label_starts.push(to_u32(labels.len(), "labels"));
             let Some(e) = e else { continue };
             local.clear();
             local_names.clear();
             fields(e, &mut field_buf);
-            for &(text, code) in &field_buf {
-                for_each_word(text, &mut word_buf, |w| {
-                    let id = interner.intern(w.as_bytes());
-                    assert!(id < 1 << 30, "search index: too many words");
-                    local.push(id << 2 | u32::from(code));
-                });
-                if code > W_DESCRIPTION {
+            for (i, &(text, code)) in field_buf.iter().enumerate() {
+                if i == 0 {
+                    // The label: its words and separators in order.
                     fold_into(text, &mut fold_buf);
+                    runs(&fold_buf, &mut run_buf);
+                    let mut sep = |r: (usize, usize)| {
+                        let s = &fold_buf[r.0..r.1];
+                        match s {
+                            "" => SEP_EMPTY,
+                            " " => SEP_SPACE,
+                            _ => match sep_ids.get(s) {
+                                Some(id) => *id,
+                                None => {
+                                    let id = to_u32(sep_ids.len(), "separators");
+                                    sep_ids.insert(s.to_string(), id);
+                                    id
+                                }
+                            },
+                        }
+                    };
+                    write_varint(&mut labels, to_u32(run_buf.len() / 2, "label"));
+                    write_varint(&mut labels, sep(run_buf[0]));
+                    for pair in run_buf[1..].chunks_exact(2) {
+                        let id = interner.intern(&fold_buf.as_bytes()[pair[0].0..pair[0].1]);
+                        local.push(id << 2 | u32::from(code));
+                        write_varint(&mut labels, id);
+                        write_varint(&mut labels, sep(pair[1]));
+                    }
+                } else {
+                    for_each_word(text, &mut word_buf, |w| {
+                        let id = interner.intern(w.as_bytes());
+                        local.push(id << 2 | u32::from(code));
+                    });
+                    if code > W_DESCRIPTION {
+                        fold_into(text, &mut fold_buf);
+                    }
+                }
+                if code > W_DESCRIPTION {
                     local_names.push(hash(fold_buf.as_bytes()));
                 }
             }
@@ -497,8 +602,12 @@ impl SearchIndex {
             local_names.dedup();
             names.extend(local_names.iter().map(|h| ((h >> 32) as u32, node as u32)));
         }
-        starts.push(pairs.len());
+        starts.push(to_u32(pairs.len(), "words"));
+        label_starts.push(to_u32(labels.len(), "labels"));
         drop(field_buf);
+        pairs.shrink_to_fit();
+        labels.shrink_to_fit();
+        names.shrink_to_fit();
 
         // The vocabulary, sorted: a prefix's words are then a range of ids.
         let word_count = interner.len();
@@ -521,44 +630,81 @@ impl SearchIndex {
         drop(order);
         drop(interner);
 
-        // Each node's words by final id: the node -> words CSR, and each word's frequency.
+        // Each node's text by final ids, each word's frequency, and the postings' first half:
+        // the pairs by final id.
         let mut df = vec![0u32; word_count + 1];
-        let mut node_words = Vec::with_capacity(pairs.len() * 3);
+        let mut node_text = Vec::with_capacity(pairs.len() * 3);
         let mut node_offsets = Vec::with_capacity(node_count + 1);
         for node in 0..node_count {
-            node_offsets.push(to_u32(node_words.len(), "node words"));
-            let slice = &mut pairs[starts[node]..starts[node + 1]];
+            node_offsets.push(to_u32(node_text.len(), "node text"));
+            let (mut pos, end) = (label_starts[node] as usize, label_starts[node + 1] as usize);
+            if pos < end {
+                let k = read_varint(&labels, &mut pos);
+                let lead = read_varint(&labels, &mut pos);
+                write_varint(&mut node_text, k << 1 | u32::from(lead != SEP_EMPTY));
+                if lead != SEP_EMPTY {
+                    write_varint(&mut node_text, lead);
+                }
+                for _ in 0..k {
+                    let id = final_id[read_varint(&labels, &mut pos) as usize];
+                    match read_varint(&labels, &mut pos) {
+                        SEP_SPACE => write_varint(&mut node_text, id << 2 | NEXT_SPACE),
+                        SEP_EMPTY => write_varint(&mut node_text, id << 2 | NEXT_EMPTY),
+                        sep => {
+                            write_varint(&mut node_text, id << 2 | NEXT_GIVEN);
+                            write_varint(&mut node_text, sep);
+                        }
+                    }
+                }
+            } else {
+                write_varint(&mut node_text, 0);
+            }
+            let slice = &mut pairs[starts[node] as usize..starts[node + 1] as usize];
             for x in slice.iter_mut() {
                 *x = final_id[(*x >> 2) as usize] << 2 | (*x & 3);
+                df[(*x >> 2) as usize + 1] += 1;
             }
             slice.sort_unstable();
             let mut prev = 0;
-            for &x in slice.iter() {
+            for &x in slice.iter().filter(|x| *x & 3 != u32::from(W_NAME)) {
                 let id = x >> 2;
-                df[id as usize + 1] += 1;
-                write_varint(&mut node_words, (id - prev) << 2 | (x & 3));
+                write_varint(&mut node_text, (id - prev) << 2 | (x & 3));
                 prev = id;
             }
         }
-        node_offsets.push(to_u32(node_words.len(), "node words"));
+        node_offsets.push(to_u32(node_text.len(), "node text"));
         drop(final_id);
-        drop(starts);
+        drop(labels);
+        drop(label_starts);
         drop(pairs);
+        drop(starts);
 
-        // Postings, from the node -> words lists: nodes come out ascending per word.
+        // Postings: nodes come out ascending per word.
         for i in 1..df.len() {
             df[i] += df[i - 1];
         }
         let mut flat = vec![0u32; df[word_count] as usize];
         let mut fill = df;
-        for node in 0..node_count {
-            let (mut pos, end) = (node_offsets[node] as usize, node_offsets[node + 1] as usize);
+        let mut label = Label::default();
+        for node in 0..node_count as u32 {
+            let mut put = |id: u32, code: u32| {
+                flat[fill[id as usize] as usize] = node << 2 | code;
+                fill[id as usize] += 1;
+            };
+            let (mut pos, end) = (
+                index_read_label(&node_text, &node_offsets, node, &mut label),
+                node_offsets[node as usize + 1] as usize,
+            );
+            label.words.sort_unstable();
+            label.words.dedup_by_key(|w| w.0);
+            for &(id, _) in &label.words {
+                put(id, u32::from(W_NAME));
+            }
             let mut id = 0;
             while pos < end {
-                let x = read_varint(&node_words, &mut pos);
+                let x = read_varint(&node_text, &mut pos);
                 id += x >> 2;
-                flat[fill[id as usize] as usize] = (node as u32) << 2 | (x & 3);
-                fill[id as usize] += 1;
+                put(id, x & 3);
             }
         }
         // `fill[w]` is now where word w's postings end, the start of word w + 1's.
@@ -579,6 +725,16 @@ impl SearchIndex {
         drop(flat);
         drop(fill);
 
+        let mut sep_list: Vec<(u32, String)> = sep_ids.into_iter().map(|(s, i)| (i, s)).collect();
+        sep_list.sort_unstable();
+        let mut seps = String::new();
+        let mut sep_offsets = Vec::with_capacity(sep_list.len() + 1);
+        for (_, s) in &sep_list {
+            sep_offsets.push(to_u32(seps.len(), "separators"));
+            seps.push_str(s);
+        }
+        sep_offsets.push(to_u32(seps.len(), "separators"));
+
         // Names by hash bucket, about four to a bucket.
         let buckets = (names.len() / 4).max(1).next_power_of_two();
         let mut name_offsets = vec![0u32; buckets + 1];
@@ -595,14 +751,19 @@ impl SearchIndex {
             name_nodes[fill[b] as usize] = node;
             fill[b] += 1;
         }
-
+        postings.shrink_to_fit();
+        node_text.shrink_to_fit();
+        vocab.shrink_to_fit();
+        seps.shrink_to_fit();
         SearchIndex {
             vocab,
             vocab_offsets: vocab_offsets.into(),
             posting_offsets: posting_offsets.into(),
             postings: postings.into(),
             node_offsets: node_offsets.into(),
-            node_words: node_words.into(),
+            node_text: node_text.into(),
+            seps,
+            sep_offsets: sep_offsets.into(),
             label_rank,
             kinds,
             name_offsets: name_offsets.into(),
@@ -621,6 +782,19 @@ impl SearchIndex {
     fn word(&self, id: u32) -> &str {
         &self.vocab
             [self.vocab_offsets[id as usize] as usize..self.vocab_offsets[id as usize + 1] as usize]
+    }
+
+    fn sep(&self, id: u32) -> &str {
+        &self.seps
+            [self.sep_offsets[id as usize] as usize..self.sep_offsets[id as usize + 1] as usize]
+    }
+
+    fn sep_id(&self, s: &str) -> Option<u32> {
+        match s {
+            "" => Some(SEP_EMPTY),
+            " " => Some(SEP_SPACE),
+            _ => (0..self.sep_offsets.len() as u32 - 1).find(|&i| self.sep(i) == s),
+        }
     }
 
     /// The ids of the words starting with `t`.
@@ -660,17 +834,42 @@ impl SearchIndex {
         })
     }
 
-    fn words_of(&self, node: u32) -> impl Iterator<Item = (u32, u8)> + '_ {
+    /// Reads `node`'s label into `out`; returns where its other words start.
+    fn read_label(&self, node: u32, out: &mut Label) -> usize {
+        index_read_label(&self.node_text, &self.node_offsets, node, out)
+    }
+
+    /// Calls `f(id, weight code)` for each word of `node` in `lo..hi`: the label's (each time
+    /// it occurs) and the others'.
+    fn words_in(&self, node: u32, lo: u32, hi: u32, mut f: impl FnMut(u32, u8)) {
+        let buf = &self.node_text;
         let mut pos = self.node_offsets[node as usize] as usize;
         let end = self.node_offsets[node as usize + 1] as usize;
+        let head = read_varint(buf, &mut pos);
+        if head & 1 == 1 {
+            read_varint(buf, &mut pos);
+        }
+        for _ in 0..head >> 1 {
+            let x = read_varint(buf, &mut pos);
+            if x & 3 == NEXT_GIVEN {
+                read_varint(buf, &mut pos);
+            }
+            let id = x >> 2;
+            if (lo..hi).contains(&id) {
+                f(id, W_NAME);
+            }
+        }
         let mut id = 0;
-        std::iter::from_fn(move || {
-            (pos < end).then(|| {
-                let x = read_varint(&self.node_words, &mut pos);
-                id += x >> 2;
-                (id, (x & 3) as u8)
-            })
-        })
+        while pos < end {
+            let x = read_varint(buf, &mut pos);
+            id += x >> 2;
+            if id >= hi {
+                break;
+            }
+            if id >= lo {
+                f(id, (x & 3) as u8);
+            }
+        }
     }
 
     /// The position of `node` when all nodes are sorted by folded label, then index.
@@ -678,17 +877,50 @@ impl SearchIndex {
         self.label_rank[node.index()]
     }
 
+    /// Sizes, for benchmarks and logs.
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            nodes: self.node_count(),
+            words: self.word_count(),
+            // A varint's last byte is the only one below 0x80.
+            postings: self.postings.iter().filter(|b| **b < 0x80).count(),
+            heap_bytes: self.heap_bytes(),
+            parts: [
+                (
+                    "vocabulary",
+                    self.vocab.capacity()
+                        + 4 * (self.vocab_offsets.len() + self.posting_offsets.len()),
+                ),
+                ("postings", self.postings.len()),
+                (
+                    "node text",
+                    self.node_text.len() + self.seps.capacity() + 4 * self.sep_offsets.len(),
+                ),
+                (
+                    "offsets, ranks, kinds",
+                    4 * (self.node_offsets.len() + self.label_rank.len()) + self.kinds.len(),
+                ),
+                (
+                    "names",
+                    4 * (self.name_offsets.len() + self.name_nodes.len()),
+                ),
+            ],
+        }
+    }
+
     /// The heap memory the index holds, in bytes.
     pub fn heap_bytes(&self) -> usize {
         self.vocab.capacity()
+            + self.seps.capacity()
             + 4 * (self.vocab_offsets.len()
                 + self.posting_offsets.len()
                 + self.node_offsets.len()
+                + self.sep_offsets.len()
                 + self.label_rank.len()
                 + self.name_offsets.len()
                 + self.name_nodes.len())
             + self.postings.len()
-            + self.node_words.len()
+            + self.node_text.len()
             + self.kinds.len()
     }
 
@@ -701,6 +933,11 @@ impl SearchIndex {
             .len()
             .checked_sub(1)
             .ok_or("no vocabulary offsets")?;
+        let s = self
+            .sep_offsets
+            .len()
+            .checked_sub(1)
+            .ok_or("no separator offsets")?;
         let csr = |name: &str, offsets: &[u32], len: usize, rows: usize| {
             if offsets.len() != rows + 1 || offsets.first() != Some(&0) {
                 return Err(format!("{name}: {} offsets for {rows} rows", offsets.len()));
@@ -712,7 +949,8 @@ impl SearchIndex {
         };
         csr("vocabulary", &self.vocab_offsets, self.vocab.len(), v)?;
         csr("postings", &self.posting_offsets, self.postings.len(), v)?;
-        csr("node words", &self.node_offsets, self.node_words.len(), n)?;
+        csr("node text", &self.node_offsets, self.node_text.len(), n)?;
+        csr("separators", &self.sep_offsets, self.seps.len(), s)?;
         let buckets = self.name_offsets.len().saturating_sub(1);
         if !buckets.is_power_of_two() {
             return Err("name buckets: not a power of two".into());
@@ -731,8 +969,15 @@ impl SearchIndex {
             .vocab_offsets
             .iter()
             .any(|&o| !self.vocab.is_char_boundary(o as usize))
+            || self
+                .sep_offsets
+                .iter()
+                .any(|&o| !self.seps.is_char_boundary(o as usize))
+            || s < 2
+            || !self.sep(SEP_EMPTY).is_empty()
+            || self.sep(SEP_SPACE) != " "
         {
-            return Err("vocabulary: offset inside a character".into());
+            return Err("vocabulary or separators: bad text".into());
         }
         let mut seen = vec![false; n];
         for &r in self.label_rank.iter() {
@@ -741,28 +986,49 @@ impl SearchIndex {
                 _ => return Err("label ranks: not a permutation".into()),
             }
         }
-        let lists = |name: &str, data: &[u8], offsets: &[u32], bound: usize| {
-            for w in offsets.windows(2) {
-                let (mut pos, end) = (w[0] as usize, w[1] as usize);
-                let mut x = 0u64;
-                let mut first = true;
-                while pos < end {
-                    let d = read_varint_checked(&data[..end], &mut pos)
-                        .ok_or_else(|| format!("{name}: bad varint"))?;
-                    if !first && d >> 2 == 0 {
-                        return Err(format!("{name}: repeated entry"));
-                    }
-                    x += u64::from(d >> 2);
-                    first = false;
-                    if x >= bound as u64 {
-                        return Err(format!("{name}: entry out of range"));
-                    }
+        // Ascending lists of `(delta << 2) | code`, each entry below `bound`.
+        fn ascending(data: &[u8], mut pos: usize, end: usize, bound: usize) -> Option<()> {
+            let mut x = 0u64;
+            let mut first = true;
+            while pos < end {
+                let d = read_varint_checked(&data[..end], &mut pos)?;
+                if !first && d >> 2 == 0 {
+                    return None;
+                }
+                x += u64::from(d >> 2);
+                first = false;
+                if x >= bound as u64 {
+                    return None;
                 }
             }
-            Ok(())
-        };
-        lists("postings", &self.postings, &self.posting_offsets, n)?;
-        lists("node words", &self.node_words, &self.node_offsets, v)
+            Some(())
+        }
+        for w in self.posting_offsets.windows(2) {
+            ascending(&self.postings, w[0] as usize, w[1] as usize, n)
+                .ok_or("postings: bad list")?;
+        }
+        for w in self.node_offsets.windows(2) {
+            let (mut pos, end) = (w[0] as usize, w[1] as usize);
+            let data = &self.node_text[..end];
+            let bad = || "node text: bad label".to_string();
+            let head = read_varint_checked(data, &mut pos).ok_or_else(bad)?;
+            if head & 1 == 1 && read_varint_checked(data, &mut pos).ok_or_else(bad)? as usize >= s {
+                return Err(bad());
+            }
+            for _ in 0..head >> 1 {
+                let x = read_varint_checked(data, &mut pos).ok_or_else(bad)?;
+                if (x >> 2) as usize >= v || x & 3 == 3 {
+                    return Err(bad());
+                }
+                if x & 3 == NEXT_GIVEN
+                    && read_varint_checked(data, &mut pos).ok_or_else(bad)? as usize >= s
+                {
+                    return Err(bad());
+                }
+            }
+            ascending(&self.node_text, pos, end, v).ok_or("node text: bad word list")?;
+        }
+        Ok(())
     }
 
     /// Whether the index can belong to a graph of `nodes` nodes (a snapshot check).
@@ -784,10 +1050,83 @@ impl SearchIndex {
         }
     }
 
+    /// The folded query read as the label check needs it.
+    fn phrase<'q>(&self, folded: &'q str) -> Phrase<'q> {
+        let mut r = Vec::new();
+        runs(folded, &mut r);
+        let text = |(a, b): (usize, usize)| &folded[a..b];
+        Phrase {
+            lead: text(r[0]),
+            words: r[1..]
+                .chunks_exact(2)
+                .map(|p| {
+                    let (w, sep) = (text(p[0]), text(p[1]));
+                    let (lo, hi) = self.prefix_range(w);
+                    PhraseWord {
+                        text: w,
+                        lo,
+                        hi,
+                        exact: (lo < hi && self.word(lo) == w).then_some(lo),
+                        sep,
+                        sep_id: self.sep_id(sep),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether `node`'s folded label contains the folded query: the query's words must be
+    /// consecutive label words (the first may end one, the last may start one) with the same
+    /// separators between them.
+    fn label_contains(&self, node: u32, p: &Phrase, label: &mut Label) -> bool {
+        self.read_label(node, label);
+        let (m, k) = (p.words.len(), label.words.len());
+        if m == 0 || k < m {
+            return false;
+        }
+        let (first, last) = (&p.words[0], &p.words[m - 1]);
+        let in_range = |id: u32, w: &PhraseWord| (w.lo..w.hi).contains(&id);
+        let is = |id: u32, w: &PhraseWord| w.exact == Some(id);
+        let ends = |id: u32, w: &PhraseWord| is(id, w) || self.word(id).ends_with(w.text);
+        // Id comparisons first; the vocabulary and separator texts only when they pass.
+        (0..=k - m).any(|i| {
+            let x = &label.words[i..i + m];
+            let (xf, xl) = (x[0].0, x[m - 1].0);
+            let words_ok = match (m, p.lead.is_empty(), last.sep.is_empty()) {
+                (1, true, true) => in_range(xf, first) || self.word(xf).contains(first.text),
+                (1, false, true) => in_range(xf, first),
+                (1, true, false) => ends(xf, first),
+                (1, false, false) => is(xf, first),
+                (_, lead_empty, tail_empty) => {
+                    (if tail_empty {
+                        in_range(xl, last)
+                    } else {
+                        is(xl, last)
+                    }) && (0..m - 1).all(|j| p.words[j].sep_id == Some(x[j].1))
+                        && (1..m - 1).all(|j| is(x[j].0, &p.words[j]))
+                        && (if lead_empty {
+                            ends(xf, first)
+                        } else {
+                            is(xf, first)
+                        })
+                }
+            };
+            // The query's outer separators must border the words they border in the label.
+            let before = if i == 0 {
+                label.lead
+            } else {
+                label.words[i - 1].1
+            };
+            words_ok
+                && (p.lead.is_empty() || self.sep(before).ends_with(p.lead))
+                && (last.sep.is_empty() || self.sep(x[m - 1].1).starts_with(last.sep))
+        })
+    }
+
     /// One page of the nodes matching `query`, best first: those ranked after `after` (which
     /// must be a hit itself), at most `first` of them. `entity` gives the entity of a node
-    /// (a few candidates are checked against their label and names); `kinds`, if given, keeps
-    /// only nodes of those kinds.
+    /// (the few candidates whose names hash like the query are checked against their names);
+    /// `kinds`, if given, keeps only nodes of those kinds.
     pub fn search<'e>(
         &self,
         query: &str,
@@ -808,14 +1147,11 @@ impl SearchIndex {
         if ws.is_empty() {
             return none();
         }
-        let phrase = normalize(query.trim());
-        let phrase_words: Vec<&str> = phrase
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let key_word = phrase_words.last().copied();
-        let mut shape = match phrase_words.len() {
-            1 if phrase_words[0] == phrase => Shape::OneWord,
+        let folded = normalize(query.trim());
+        let phrase = self.phrase(&folded);
+        let key_word = phrase.words.last().map(|w| w.text);
+        let mut shape = match phrase.words.len() {
+            1 if phrase.lead.is_empty() && phrase.words[0].sep.is_empty() => Shape::OneWord,
             1 => Shape::Other,
             _ => Shape::Words,
         };
@@ -862,14 +1198,14 @@ impl SearchIndex {
         let ix = |node: u32| NodeIndex::new(node as usize);
 
         // +20: the candidates whose folded names hash like the query, checked.
-        let h = (hash(phrase.as_bytes()) >> 32) as usize;
+        let h = (hash(folded.as_bytes()) >> 32) as usize;
         let b = h & (self.name_offsets.len() - 2);
         let bucket =
             &self.name_nodes[self.name_offsets[b] as usize..self.name_offsets[b + 1] as usize];
         for &node in bucket {
             if let Ok(i) = cands.binary_search_by_key(&node, |c| c.node)
                 && cands[i].flags & F_NAMED == 0
-                && names_contain(entity(ix(node)), &phrase)
+                && names_contain(entity(ix(node)), &folded)
             {
                 cands[i].flags |= F_NAMED;
             }
@@ -888,10 +1224,29 @@ impl SearchIndex {
                 }
             }
         };
-        let check = |c: &mut Cand| {
+        let mut label = Label::default();
+        let mut check = |c: &mut Cand| {
             c.flags |= F_CHECKED;
-            if fold_contains(entity(ix(c.node)).label(), &phrase) {
+            if self.label_contains(c.node, &phrase, &mut label) {
                 c.flags |= F_IN_LABEL;
+            }
+        };
+        // Checks the labels of `todo` in batches whose first bytes are loaded together: one
+        // candidate's check would otherwise wait for its own cache miss.
+        let mut check_all = |cands: &mut [Cand], todo: &[usize]| {
+            for batch in todo.chunks(64) {
+                let mut starts = [0usize; 64];
+                let mut touch = 0u8;
+                for (s, &i) in starts.iter_mut().zip(batch) {
+                    *s = self.node_offsets[cands[i].node as usize] as usize;
+                }
+                for s in &starts[..batch.len()] {
+                    touch ^= self.node_text[*s];
+                }
+                std::hint::black_box(touch);
+                for &i in batch {
+                    check(&mut cands[i]);
+                }
             }
         };
         // Smaller is better: score descending, then label rank.
@@ -912,29 +1267,28 @@ impl SearchIndex {
                     .binary_search_by_key(&a, |c| c.node)
                     .map_err(|_| NotAHit)?;
                 if known(&cands[i]).is_none() {
-                    check(&mut cands[i]);
+                    check_all(&mut cands, &[i]);
                 }
-                Some(bounds(&cands[i]).0)
+                let k = bounds(&cands[i]).0;
+                // The hits whose bonus decides whether they come before or after it.
+                let between: Vec<usize> = (0..cands.len())
+                    .filter(|&i| {
+                        let (best, worst) = bounds(&cands[i]);
+                        best <= k && k < worst
+                    })
+                    .collect();
+                check_all(&mut cands, &between);
+                Some(k)
             }
         };
-        // The hits after the cursor (checking those its key falls between), and the `first`
-        // best worst-case keys among them: no hit whose best case is worse than the last of
-        // those can be on the page.
+        // The hits after the cursor, and the `first` best worst-case keys among them: no hit
+        // whose best case is worse than the last of those can be on the page.
         let mut after_count = 0;
         let mut heap: BinaryHeap<u64> = BinaryHeap::new();
-        for c in cands.iter_mut() {
-            let (mut best, mut worst) = bounds(c);
-            if let Some(k) = cursor {
-                if worst <= k {
-                    continue;
-                }
-                if best <= k {
-                    check(c);
-                    (best, worst) = bounds(c);
-                    if worst <= k {
-                        continue;
-                    }
-                }
+        for c in cands.iter() {
+            let (best, worst) = bounds(c);
+            if cursor.is_some_and(|k| worst <= k) {
+                continue;
             }
             debug_assert!(cursor.is_none_or(|k| best > k));
             after_count += 1;
@@ -956,18 +1310,21 @@ impl SearchIndex {
         };
         let mut page: Vec<(u64, u32, u32)> = Vec::new();
         if first > 0 {
-            for c in cands.iter_mut() {
+            let mut todo: Vec<usize> = Vec::new();
+            for (i, c) in cands.iter().enumerate() {
                 let (best, worst) = bounds(c);
                 if cursor.is_some_and(|k| worst <= k) || best > threshold {
                     continue;
                 }
-                let bonus = match known(c) {
-                    Some(b) => b,
-                    None => {
-                        check(c);
-                        known(c).expect("checked")
-                    }
-                };
+                match known(c) {
+                    Some(b) => page.push((best, c.node, c.score + b)),
+                    None => todo.push(i),
+                }
+            }
+            check_all(&mut cands, &todo);
+            for &i in &todo {
+                let c = &cands[i];
+                let bonus = known(c).expect("checked");
                 page.push((key(c.score + bonus, c.node), c.node, c.score + bonus));
             }
             page.sort_unstable();
@@ -1046,17 +1403,25 @@ impl SearchIndex {
         if use_postings(bytes, cands.len()) {
             for w in t.lo..t.hi {
                 let exact = t.exact == Some(w);
+                let words = self.posting_offsets[w as usize + 1] - self.posting_offsets[w as usize];
+                // Step through dense candidates; gallop through sparse ones.
+                let gallop = (words as usize) < cands.len() / 8;
                 let mut i = 0;
                 for (node, code) in self.postings_of(w) {
-                    // Gallop to the first candidate at or after `node`.
                     if cands[i].node < node {
-                        let mut step = 1;
-                        while i + step < cands.len() && cands[i + step].node < node {
-                            i += step;
-                            step *= 2;
+                        if gallop {
+                            let mut step = 1;
+                            while i + step < cands.len() && cands[i + step].node < node {
+                                i += step;
+                                step *= 2;
+                            }
+                            let end = (i + step).min(cands.len());
+                            i += cands[i..end].partition_point(|c| c.node < node);
+                        } else {
+                            while i < cands.len() && cands[i].node < node {
+                                i += 1;
+                            }
                         }
-                        let end = (i + step).min(cands.len());
-                        i += cands[i..end].partition_point(|c| c.node < node);
                         if i == cands.len() {
                             break;
                         }
@@ -1068,14 +1433,9 @@ impl SearchIndex {
             }
         } else {
             for (i, c) in cands.iter().enumerate() {
-                for (id, code) in self.words_of(c.node) {
-                    if id >= t.hi {
-                        break;
-                    }
-                    if id >= t.lo {
-                        best[i] = better(best[i], match_value(code, t.exact == Some(id)));
-                    }
-                }
+                self.words_in(c.node, t.lo, t.hi, |id, code| {
+                    best[i] = better(best[i], match_value(code, t.exact == Some(id)));
+                });
             }
         }
         let mut kept = 0;
@@ -1111,11 +1471,9 @@ impl TextMatcher<'_> {
             return false;
         }
         self.ranges.iter().all(|&(lo, hi)| {
-            self.index
-                .words_of(node)
-                .map(|(id, _)| id)
-                .find(|id| *id >= lo)
-                .is_some_and(|id| id < hi)
+            let mut found = false;
+            self.index.words_in(node, lo, hi, |_, _| found = true);
+            found
         })
     }
 }
@@ -1140,6 +1498,28 @@ fn use_dense(postings: usize, nodes: usize) -> bool {
     postings > 4096 && postings > nodes / 8
 }
 
+/// Reads `node`'s label from a node text CSR into `out`; returns where its other words start.
+fn index_read_label(buf: &[u8], offsets: &[u32], node: u32, out: &mut Label) -> usize {
+    let mut pos = offsets[node as usize] as usize;
+    let head = read_varint(buf, &mut pos);
+    out.lead = if head & 1 == 1 {
+        read_varint(buf, &mut pos)
+    } else {
+        SEP_EMPTY
+    };
+    out.words.clear();
+    for _ in 0..head >> 1 {
+        let x = read_varint(buf, &mut pos);
+        let sep = match x & 3 {
+            NEXT_SPACE => SEP_SPACE,
+            NEXT_EMPTY => SEP_EMPTY,
+            _ => read_varint(buf, &mut pos),
+        };
+        out.words.push((x >> 2, sep));
+    }
+    pos
+}
+
 /// Each node's position in (folded label, node) order.
 fn label_ranks(entities: &[Option<&Entity>]) -> Box<[u32]> {
     let mut blob = String::new();
@@ -1154,19 +1534,33 @@ fn label_ranks(entities: &[Option<&Entity>]) -> Box<[u32]> {
     }
     offsets.push(blob.len());
     let label = |i: u32| &blob.as_bytes()[offsets[i as usize]..offsets[i as usize + 1]];
-    let mut order: Vec<(u64, u32)> = (0..entities.len() as u32)
-        .map(|i| (prefix_key(label(i)), i))
-        .collect();
-    order.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| label(a.1).cmp(label(b.1)))
-            .then(a.1.cmp(&b.1))
-    });
+    let mut order: Vec<(u64, u8, u32)> = (0..entities.len() as u32).map(|i| (0, 0, i)).collect();
+    sort_from(&mut order, 0, &label);
     let mut rank = vec![0u32; entities.len()];
-    for (r, &(_, i)) in order.iter().enumerate() {
+    for (r, &(_, _, i)) in order.iter().enumerate() {
         rank[i as usize] = r as u32;
     }
     rank.into()
+}
+
+/// Sorts `(_, _, node)` entries whose labels agree on their first `depth` bytes by label,
+/// then node: by the next 8 bytes and how many bytes remain (up to 9), then, among entries
+/// equal on those with more to come, by the bytes after. Labels sharing long beginnings
+/// ("Strengthening ...") cost a few integer sorts rather than string comparisons.
+fn sort_from<'b>(order: &mut [(u64, u8, u32)], depth: usize, label: &impl Fn(u32) -> &'b [u8]) {
+    for e in order.iter_mut() {
+        let rest = label(e.2).get(depth..).unwrap_or_default();
+        *e = (prefix_key(rest), rest.len().min(9) as u8, e.2);
+    }
+    order.sort_unstable();
+    let mut i = 0;
+    while i < order.len() {
+        let j = i + order[i..].partition_point(|e| (e.0, e.1) == (order[i].0, order[i].1));
+        if j - i > 1 && order[i].1 == 9 {
+            sort_from(&mut order[i..j], depth + 8, label);
+        }
+        i = j;
+    }
 }
 
 #[cfg(test)]
@@ -1963,6 +2357,12 @@ mod tests {
         "σοφια",
         "ǅemal",
         "straße",
+        "strengthening",
+        "strengthened",
+        "\0",
+        "a\0b",
+        "e\u{301}\u{327}t\u{e9}",
+        "ÉCOLE",
         "ﬁsh",
         "2020",
         "b2b",
@@ -2043,6 +2443,11 @@ mod tests {
         let idx = index(es);
         idx.validate().unwrap();
         let r = reference::Reference::build(es);
+        let mut by_label: Vec<usize> = (0..es.len()).collect();
+        by_label.sort_by(|a, b| r.folded_label(*a).cmp(r.folded_label(*b)).then(a.cmp(b)));
+        for (rank, n) in by_label.iter().enumerate() {
+            assert_eq!(idx.label_rank(NodeIndex::new(*n)) as usize, rank);
+        }
         let kinds: Vec<EntityKind> = EntityKind::ALL
             .iter()
             .enumerate()
@@ -2108,6 +2513,69 @@ mod tests {
             check_against_reference(&es, &queries, kinds_mask, first);
             FORCE_POSTINGS.set(None);
             FORCE_DENSE.set(None);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The stored-label check is a substring search of the folded label.
+        #[test]
+        fn label_check_is_a_substring_search(
+            es in prop::collection::vec(entity(), 1..6),
+            cuts in prop::collection::vec((0..6usize, 0..80usize, 0..80usize, 0..SEPS.len(), 0..4usize), 1..12),
+            other in prop::collection::vec(text(), 1..4),
+        ) {
+            let idx = index(&es);
+            let r = reference::Reference::build(&es);
+            let mut label = Label::default();
+            for (n, a, b, sep, how) in cuts {
+                let n = n % es.len();
+                let chars: Vec<char> = r.folded_label(n).chars().collect();
+                let (a, b) = (a % (chars.len() + 1), b % (chars.len() + 1));
+                let piece: String = chars[a.min(b)..a.max(b)].iter().collect();
+                let q = match how {
+                    0 => piece,
+                    1 => format!("{piece}{}", SEPS[sep]),
+                    2 => format!("{}{piece}", SEPS[sep]),
+                    _ => other[sep % other.len()].clone(),
+                };
+                let folded = normalize(q.trim());
+                let p = idx.phrase(&folded);
+                if p.words.is_empty() {
+                    continue;
+                }
+                for m in 0..es.len() {
+                    let want = r.folded_label(m).contains(folded.as_str());
+                    prop_assert_eq!(idx.label_contains(m as u32, &p, &mut label), want, "{:?} in {:?}", folded, r.folded_label(m));
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// Folding ASCII runs apart from the rest equals NFD over the whole text.
+        #[test]
+        fn folding_by_runs_equals_folding_the_whole(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    any::<String>(),
+                    "[a-zA-Z ,.-]{0,6}",
+                    prop::sample::select(vec![
+                        "\u{301}", "\u{327}\u{301}", "É", "İ", "ﬁ", "한국", "ẞ", "Σ", "\u{344}",
+                        "e\u{301}", "\u{1100}\u{1161}", "Ǆ", "Å", "\u{0f73}", "\u{2126}",
+                    ]).prop_map(str::to_string),
+                ],
+                0..8,
+            ),
+        ) {
+            let text: String = parts.concat();
+            let whole: String = text
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase)
+                .collect();
+            prop_assert_eq!(normalize(&text), whole);
         }
     }
 

@@ -23,7 +23,7 @@ use crate::model::EntityKind;
 
 const MAGIC: &[u8; 16] = b"AIDGRAPH-SNAPSHT";
 /// Bumped whenever the layout or any stored type changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Items per entity or edge frame.
 const CHUNK: usize = 1 << 16;
 /// No frame of a valid snapshot is larger.
