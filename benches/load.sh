@@ -20,6 +20,8 @@
 #   (c) the same, as an APQ GET carrying only the hash: response-cache hits;
 #   (d) a page of 1,000 projects, POST, distinct cursors (needs >= 1,000 projects);
 #   (e) that page over GET, repeated: response-cache hits.
+# Then examples/breakdown.rs times each step of (a) and (d) in-process (read, parse, analyze,
+# validate, execute, serialise); the server's CPU time per request gives the rest (HTTP).
 #
 # The raw baseline (examples/raw_baseline.rs) is sent the same request bodies and answers the
 # bytes aidgraph gave for each request, captured just before; prepare.py --verify checks one
@@ -41,7 +43,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seed) DATA=$2; shift 2 ;;
     --iati) iati_files+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n "2,29p" "$0"; exit 0 ;;
     *) echo "load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -51,8 +53,8 @@ for tool in wrk python3 curl cargo; do
 done
 
 target=${CARGO_TARGET_DIR:-target}
-echo "== building (release): aidgraph and examples/raw_baseline" >&2
-cargo build --release --bin aidgraph --example raw_baseline >&2
+echo "== building (release): aidgraph, examples/raw_baseline and examples/breakdown" >&2
+cargo build --release --bin aidgraph --example raw_baseline --example breakdown >&2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aidgraph-load.XXXXXX")
 server_pid=""
@@ -104,13 +106,23 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cores=$(nproc)
 busy=$(awk -v l="${load_before%% *}" -v c="$cores" -v q="$QUIET_LOAD" 'BEGIN { print (l / c > q) ? 1 : 0 }')
 
-run_wrk() { # side scenario -> RESULT line
-  local side=$1 name=$2 url
-  if [ "$side" = raw ]; then url="http://127.0.0.1:$RAW_PORT"; else url="http://127.0.0.1:$PORT"; fi
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { # pid -> user + system clock ticks so far
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+run_wrk() { # side scenario -> RESULT line, with the server's CPU time during the run
+  local side=$1 name=$2 url pid
+  if [ "$side" = raw ]; then url="http://127.0.0.1:$RAW_PORT"; pid=$raw_pid; else url="http://127.0.0.1:$PORT"; pid=$server_pid; fi
   local file="$work/$name.$side.req"
   wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s benches/load/requests.lua "$url" -- "$file" >/dev/null
+  local before after
+  before=$(cpu_ticks "$pid")
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s benches/load/requests.lua "$url" -- "$file" \
-    | tee "$work/$name.$side.wrk" | grep '^RESULT' | sed "s/^RESULT /RESULT scenario=$name side=$side /"
+    >"$work/$name.$side.wrk"
+  after=$(cpu_ticks "$pid")
+  grep '^RESULT' "$work/$name.$side.wrk" \
+    | sed "s/^RESULT /RESULT scenario=$name side=$side cpu_us=$(( (after - before) * 1000000 / ticks )) /"
 }
 
 results="$work/results.txt"
@@ -122,6 +134,14 @@ for name in $(python3 -c 'import json,sys; print(" ".join(s["name"] for s in jso
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^aidgraph_(response_cache|document_cache)' >"$work/cache-metrics.txt" || true
+
+# The per-step breakdown of the uncached scenarios, in-process (both servers stay idle).
+for name in a d; do
+  [ -f "$work/$name.graphql.req" ] || continue
+  echo "== breakdown of scenario $name" >&2
+  "$target/release/examples/breakdown" "$work/$name.graphql.req" "${data_args[@]}" \
+    >"$work/breakdown-$name.txt" 2>/dev/null
+done
 
 python3 benches/load/report.py "$work" <<EOF
 {"cpu": $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'),

@@ -45,25 +45,31 @@ def main():
         f"warm-up, raw baseline then aidgraph for each scenario; wrk and both servers share the "
         f"{m['cores']} cores"
     )
+    print(
+        "server CPU per request: the server process's user + system time during the measured "
+        "run (/proc/PID/stat) over the requests answered"
+    )
     print()
     print(
         "| scenario | distinct requests | response bytes | raw req/s | aidgraph req/s | "
-        "aidgraph / raw | raw p50 / p99 (ms) | aidgraph p50 / p99 (ms) |"
+        "aidgraph / raw | raw p50 / p99 (ms) | aidgraph p50 / p99 (ms) | "
+        "server CPU per request, raw / aidgraph (µs) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     failed = []
     for s in scenarios:
         if "skipped" in s:
-            print(f"| {s['title']} | | | | | {s['skipped']} | | |")
+            print(f"| {s['title']} | | | | | {s['skipped']} | | | |")
             continue
         raw, gql = results.get((s["name"], "raw")), results.get((s["name"], "graphql"))
         if raw is None or gql is None:
-            print(f"| {s['title']} | | | | | not measured | | |")
+            print(f"| {s['title']} | | | | | not measured | | | |")
             failed.append(s["name"])
             continue
-        rate = {}
+        rate, cpu = {}, {}
         for side, r in (("raw", raw), ("graphql", gql)):
             rate[side] = int(r["requests"]) / (int(r["duration_us"]) / 1e6)
+            cpu[side] = int(r["cpu_us"]) / max(int(r["requests"]), 1)
             errors = sum(int(v) for k, v in r.items() if k.startswith("errors_"))
             if errors:
                 failed.append(f"{s['name']} {side}: {errors} errors ({r})")
@@ -75,8 +81,16 @@ def main():
         print(
             f"| {s['title']} | {s['requests']} | {size} | {rate['raw']:,.0f} | "
             f"{rate['graphql']:,.0f} | {100 * rate['graphql'] / rate['raw']:.0f}% | "
-            f"{ms(raw['p50_us'])} / {ms(raw['p99_us'])} | {ms(gql['p50_us'])} / {ms(gql['p99_us'])} |"
+            f"{ms(raw['p50_us'])} / {ms(raw['p99_us'])} | {ms(gql['p50_us'])} / {ms(gql['p99_us'])} | "
+            f"{cpu['raw']:.1f} / {cpu['graphql']:.1f} |"
         )
+    for name in ("a", "d"):
+        path = os.path.join(work, f"breakdown-{name}.txt")
+        if os.path.exists(path) and os.path.getsize(path):
+            print()
+            print(f"Scenario ({name}), one request step by step (examples/breakdown.rs, in-process, one thread):")
+            with open(path) as f:
+                print(f.read().rstrip())
     metrics_file = os.path.join(work, "cache-metrics.txt")
     if os.path.exists(metrics_file) and os.path.getsize(metrics_file):
         print()
