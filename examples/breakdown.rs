@@ -83,7 +83,9 @@ fn time<T>(items: &[T], mut step: impl FnMut(&T)) -> Duration {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let file = args.next().expect("usage: breakdown REQUESTS [--seed DIR] [--iati FILE]...");
+    let file = args
+        .next()
+        .expect("usage: breakdown REQUESTS [--seed DIR] [--iati FILE]...");
     let (mut seed, mut iati) = (None, Vec::new());
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -177,7 +179,9 @@ fn main() {
     let (t_strict, t_fast) = (strict_rounds[2], fast_rounds[2]);
     let t_build = time(&items, |(r, d)| drop(std::hint::black_box(request(r, d))));
     let t_ser = time(&responses, |r| {
-        drop(std::hint::black_box(serde_json::to_vec(r).expect("serialises")))
+        drop(std::hint::black_box(
+            serde_json::to_vec(r).expect("serialises"),
+        ))
     });
     // Dropping a response right after making it, as the handler does (its memory is still in
     // the cache): timed with the clock around each drop.
@@ -218,7 +222,10 @@ fn main() {
     println!("|---|---:|");
     let rows = [
         ("read (JSON body to parameters)", us(t_read)),
-        ("copy (the cached parsed document, and the request)", us(t_build)),
+        (
+            "copy (the cached parsed document, and the request)",
+            us(t_build),
+        ),
         ("analyze (static limits)", us(t_analyze)),
         ("validate (strict, skipped once validated)", validate),
         ("execute (fast validation, resolvers, value tree)", execute),

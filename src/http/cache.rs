@@ -16,6 +16,7 @@
 //! A key is stored in full beside its 64-bit hash and compared on every hit: two keys with
 //! the same hash never share an entry.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -135,7 +136,8 @@ impl<V: Clone> Lru<V> {
         self.shards[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(&self, key: &[u8]) -> Option<V> {
+    /// The value under `key`, marked as just used; a miss is counted only if `count_miss`.
+    fn get(&self, key: &[u8], count_miss: bool) -> Option<V> {
         if !self.enabled() {
             return None;
         }
@@ -160,7 +162,9 @@ impl<V: Clone> Lru<V> {
             }
             None => {
                 drop(shard);
-                self.stats.misses.fetch_add(1, Ordering::Relaxed);
+                if count_miss {
+                    self.stats.misses.fetch_add(1, Ordering::Relaxed);
+                }
                 None
             }
         }
@@ -281,9 +285,16 @@ impl KeyBuilder {
     }
 }
 
+/// A cached answer: its body, and its operation's name for the metrics and the access log.
+#[derive(Clone)]
+pub struct Answer {
+    pub body: Bytes,
+    pub operation: Cow<'static, str>,
+}
+
 /// Response bodies of GET queries and persisted queries.
 pub struct ResponseCache {
-    lru: Lru<Bytes>,
+    lru: Lru<Answer>,
     /// The hash of the data key entries are being made for (checked without a lock)...
     current_hash: AtomicU64,
     /// ...and the key itself; a request on other data retires the rest.
@@ -303,13 +314,19 @@ impl ResponseCache {
         self.lru.enabled()
     }
 
-    pub fn get(&self, key: &[u8]) -> Option<Bytes> {
-        self.lru.get(key)
+    pub fn get(&self, key: &[u8]) -> Option<Answer> {
+        self.lru.get(key, true)
     }
 
-    pub fn put(&self, key: &[u8], body: Bytes) {
-        let weight = body.len();
-        self.lru.put(key, body, weight);
+    /// A first look under another key for the same answers (a GET's URL as sent): a hit
+    /// counts, a miss does not (the look-up under the main key follows).
+    pub fn probe(&self, key: &[u8]) -> Option<Answer> {
+        self.lru.get(key, false)
+    }
+
+    pub fn put(&self, key: &[u8], answer: Answer) {
+        let weight = answer.body.len() + answer.operation.len();
+        self.lru.put(key, answer, weight);
     }
 
     /// Called with the data key of the graph now being served (`live.current()`, not an
@@ -358,7 +375,7 @@ impl DocumentCache {
     }
 
     pub fn get(&self, text: &str) -> Option<Arc<Prepared>> {
-        self.lru.get(text.as_bytes())
+        self.lru.get(text.as_bytes(), true)
     }
 
     /// Stores `doc`, weighed at [`Prepared::weight`] (an upper bound of its size).
@@ -391,12 +408,16 @@ mod tests {
         assert!(u.entries <= SHARDS, "{} entries", u.entries);
         // The last key written is always there: it was just used.
         let last = SHARDS as u32 * 4 - 1;
-        assert_eq!(lru.get(format!("k{last}").as_bytes()), Some(last));
+        assert_eq!(lru.get(format!("k{last}").as_bytes(), true), Some(last));
         assert!(lru.stats.evictions.load(Ordering::Relaxed) > 0);
 
         let heavy: Lru<u32> = Lru::new(1000, SHARDS * 50);
         heavy.put(b"big", 1, 100);
-        assert_eq!(heavy.get(b"big"), None, "heavier than a shard's bytes");
+        assert_eq!(
+            heavy.get(b"big", true),
+            None,
+            "heavier than a shard's bytes"
+        );
         assert_eq!(heavy.stats.misses.load(Ordering::Relaxed), 1);
     }
 
@@ -404,25 +425,37 @@ mod tests {
     fn a_hit_needs_the_whole_key_and_refreshes_the_entry() {
         let lru: Lru<&str> = Lru::new(SHARDS * 2, 1 << 20);
         lru.put(b"a", "A", 1);
-        assert_eq!(lru.get(b"a"), Some("A"));
-        assert_eq!(lru.get(b"ab"), None);
+        assert_eq!(lru.get(b"a", true), Some("A"));
+        assert_eq!(lru.get(b"ab", false), None);
+        assert_eq!(
+            lru.stats.misses.load(Ordering::Relaxed),
+            0,
+            "a probe's miss"
+        );
         lru.put(b"a", "A2", 1);
-        assert_eq!(lru.get(b"a"), Some("A2"), "a put replaces");
+        assert_eq!(lru.get(b"a", true), Some("A2"), "a put replaces");
         assert_eq!(lru.usage().entries, 1);
     }
 
     #[test]
     fn retiring_keeps_only_the_current_data() {
+        let answer = |b: &'static [u8]| Answer {
+            body: Bytes::from_static(b),
+            operation: "op".into(),
+        };
         let cache = ResponseCache::new(100, 1 << 20);
         let old = KeyBuilder::new(b"v1").part(b"q").finish();
         let new = KeyBuilder::new(b"v2").part(b"q").finish();
         cache.retire(b"v1");
-        cache.put(&old, Bytes::from_static(b"old"));
+        cache.put(&old, answer(b"old"));
         cache.retire(b"v2");
-        assert_eq!(cache.get(&old), None);
-        cache.put(&new, Bytes::from_static(b"new"));
+        assert!(cache.get(&old).is_none());
+        cache.put(&new, answer(b"new"));
         cache.retire(b"v2");
-        assert_eq!(cache.get(&new).as_deref(), Some(&b"new"[..]));
+        assert_eq!(
+            cache.get(&new).map(|a| a.body).as_deref(),
+            Some(&b"new"[..])
+        );
         assert_eq!(cache.usage().entries, 1);
     }
 
@@ -437,7 +470,13 @@ mod tests {
     fn off_means_nothing_is_kept() {
         let cache = ResponseCache::new(0, 1 << 20);
         assert!(!cache.enabled());
-        cache.put(b"k", Bytes::from_static(b"x"));
-        assert_eq!(cache.get(b"k"), None);
+        cache.put(
+            b"k",
+            Answer {
+                body: Bytes::from_static(b"x"),
+                operation: "op".into(),
+            },
+        );
+        assert!(cache.get(b"k").is_none());
     }
 }

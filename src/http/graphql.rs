@@ -38,7 +38,7 @@ use serde_json::{Map, Value, json};
 
 use super::App;
 use super::apq::sha256_hex;
-use super::cache::{KeyBuilder, data_key};
+use super::cache::{Answer, KeyBuilder, data_key};
 use super::metrics::operation_label;
 use super::observe::{Operation, RequestId};
 use super::validated::Prepared;
@@ -487,6 +487,16 @@ fn ok_response(media: Media, body: Bytes, etag: Option<&str>) -> Response {
     res
 }
 
+/// An answer from the response cache.
+fn cached(app: &App, media: Media, hit: Answer, etag: Option<&str>, started: Instant) -> Response {
+    app.metrics.graphql(&hit.operation, started.elapsed(), &[]);
+    let mut res = ok_response(media, hit.body, etag);
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
+    res.extensions_mut().insert(Operation(hit.operation));
+    res
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn answer(
     app: &App,
@@ -503,9 +513,10 @@ async fn answer(
     let served = app.live.current();
     let data_key = data_key(&served);
     app.responses.retire(&data_key);
+    // A GET's URL as sent is a first key: a repeated request is answered without decoding it.
+    let mut url_key = None;
     let (batch, etag) = match *method {
         Method::GET | Method::HEAD => {
-            let params = params_from_query_string(uri)?;
             let etag = etag(&served.status.version, uri, media);
             if headers
                 .get(header::IF_NONE_MATCH)
@@ -516,6 +527,17 @@ async fn answer(
                 set_cache_headers(&mut res, &etag);
                 return Ok(res);
             }
+            if app.responses.enabled() {
+                let key = KeyBuilder::new(&data_key)
+                    .part(&[media as u8, 2])
+                    .part(uri.query().unwrap_or("").as_bytes())
+                    .finish();
+                if let Some(hit) = app.responses.probe(&key) {
+                    return Ok(cached(app, media, hit, Some(&etag), started));
+                }
+                url_key = Some(key);
+            }
+            let params = params_from_query_string(uri)?;
             (Batch::One(params), Some(etag))
         }
         Method::POST => (read_post(app, headers, body).await?, None),
@@ -534,13 +556,11 @@ async fn answer(
         Batch::One(params) => {
             let operation = operation_label(params.operation_name.as_deref());
             let key = cache_key(app, &data_key, &params, media, get)?;
-            if let Some(body) = key.as_deref().and_then(|k| app.responses.get(k)) {
-                app.metrics.graphql(&operation, started.elapsed(), &[]);
-                let mut res = ok_response(media, body, etag.as_deref());
-                res.headers_mut()
-                    .insert(header::VARY, HeaderValue::from_static("accept"));
-                res.extensions_mut().insert(Operation(operation));
-                return Ok(res);
+            if let Some(hit) = key.as_deref().and_then(|k| app.responses.get(k)) {
+                if let Some(url_key) = &url_key {
+                    app.responses.put(url_key, hit.clone());
+                }
+                return Ok(cached(app, media, hit, etag.as_deref(), started));
             }
             let deadline = Instant::now() + app.config.request_timeout;
             let _permit = permit(app).await?;
@@ -564,7 +584,14 @@ async fn answer(
                         // Not for data a reload replaced while this request ran.
                         && Arc::ptr_eq(&app.live.current().status, &served.status)
                     {
-                        app.responses.put(key, body.clone());
+                        let answer = Answer {
+                            body: body.clone(),
+                            operation: operation.clone(),
+                        };
+                        if let Some(url_key) = &url_key {
+                            app.responses.put(url_key, answer.clone());
+                        }
+                        app.responses.put(key, answer);
                     }
                     let etag = etag
                         .as_deref()
