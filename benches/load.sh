@@ -10,8 +10,8 @@
 #
 # Environment: THREADS (2), CONNS (32), DURATION (10s), WARMUP (2s), PORT (18180),
 # RAW_PORT (18181), MAX_VARIANTS (1000: distinct variable sets in scenario a), KEEP=1 keeps the
-# work folder, QUIET_LOAD (0.5: the 1-minute load average per core above which the run warns
-# that the machine is busy), CARGO_TARGET_DIR.
+# work folder, QUIET (15: the share of CPU time, in percent, other processes may use in the
+# 3 s before the first wrk run without the run being marked BUSY), CARGO_TARGET_DIR.
 #
 # Scenarios (benches/load/prepare.py writes them; BENCHMARKS.md explains them):
 #   (a) ministry -> funded projects -> countries and outcomes, POST, a different variable set
@@ -36,7 +36,7 @@ WARMUP=${WARMUP:-2s}
 PORT=${PORT:-18180}
 RAW_PORT=${RAW_PORT:-18181}
 MAX_VARIANTS=${MAX_VARIANTS:-1000}
-QUIET_LOAD=${QUIET_LOAD:-0.5}
+QUIET=${QUIET:-15}
 DATA=${DATA:-}
 read -r -a iati_files <<<"${IATI:-}"
 while [ $# -gt 0 ]; do
@@ -104,7 +104,14 @@ python3 benches/load/prepare.py --verify "http://127.0.0.1:$PORT" "http://127.0.
 readyz=$(curl -s "http://127.0.0.1:$PORT/readyz")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cores=$(nproc)
-busy=$(awk -v l="${load_before%% *}" -v c="$cores" -v q="$QUIET_LOAD" 'BEGIN { print (l / c > q) ? 1 : 0 }')
+# What else runs now: the CPU time used in 3 s while both servers are idle (the load average
+# still counts the build that just ran).
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+read -r b0 t0 < <(cpu_busy)
+sleep 3
+read -r b1 t1 < <(cpu_busy)
+other=$(( (b1 - b0) * 100 / (t1 - t0 > 0 ? t1 - t0 : 1) ))
+busy=$(( other > QUIET ? 1 : 0 ))
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { # pid -> user + system clock ticks so far
@@ -152,7 +159,7 @@ python3 benches/load/report.py "$work" <<EOF
  "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo +dirty)",
  "rustc": "$(rustc -V 2>/dev/null || echo unknown)",
  "wrk": "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)",
- "load_before": "$load_before", "load_after": "$load_after", "busy": $busy,
+ "load_before": "$load_before", "load_after": "$load_after", "busy": $busy, "other": $other,
  "threads": $THREADS, "connections": $CONNS, "duration": "$DURATION", "warmup": "$WARMUP",
  "data": "$data_name",
  "server": $(printf '%s' "${server_cmd[*]}" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'),

@@ -31,7 +31,8 @@ def main():
     ready = m["readyz"]
     print(f"machine: {m['cpu']}, {m['cores']} cores (nproc), {m['memory']}, {m['kernel']}")
     print(
-        f"load average (1/5/15 min): {m['load_before']} before, {m['load_after']} after"
+        f"other processes used {m['other']}% of the CPU time in the 3 s before the first run; "
+        f"load average (1/5/15 min) {m['load_before']} before, {m['load_after']} after"
         + ("  ** BUSY: other work was running; figures are not comparable **" if m["busy"] else "")
     )
     print(f"date: {m['date']}; commit {m['commit']}; {m['rustc']}; {m['wrk']}")
