@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seed) DATA=$2; shift 2 ;;
     --iati) iati_files+=("$2"); shift 2 ;;
-    -h|--help) sed -n "2,29p" "$0"; exit 0 ;;
+    -h|--help) sed -n "2,28p" "$0"; exit 0 ;;
     *) echo "load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

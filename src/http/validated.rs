@@ -179,6 +179,32 @@ fn uses_variables(value: &Value) -> bool {
     }
 }
 
+/// Whether any argument or directive argument in `set`, at any depth, uses a variable.
+fn set_uses_variables(set: &SelectionSet) -> bool {
+    let directives = |list: &[Positioned<async_graphql::parser::types::Directive>]| {
+        list.iter().any(|d| {
+            d.node
+                .arguments
+                .iter()
+                .any(|(_, v)| uses_variables(&v.node))
+        })
+    };
+    set.items.iter().any(|s| match &s.node {
+        Selection::Field(f) => {
+            f.node
+                .arguments
+                .iter()
+                .any(|(_, v)| uses_variables(&v.node))
+                || directives(&f.node.directives)
+                || set_uses_variables(&f.node.selection_set.node)
+        }
+        Selection::InlineFragment(f) => {
+            directives(&f.node.directives) || set_uses_variables(&f.node.selection_set.node)
+        }
+        Selection::FragmentSpread(f) => directives(&f.node.directives),
+    })
+}
+
 /// Every argument using a variable in every operation and fragment definition, typed with
 /// the registry; `None` if one cannot be typed.
 fn sites(doc: &ExecutableDocument, registry: &Registry) -> Option<Vec<Site>> {
@@ -230,8 +256,11 @@ fn walk(registry: &Registry, parent: &str, set: &SelectionSet, out: &mut Vec<Sit
                 directives(&field.directives, out)?;
                 let name = field.name.node.as_str();
                 if name.starts_with("__") {
-                    // Introspection fields: their arguments are not in the registry here.
-                    if field.arguments.iter().any(|(_, v)| uses_variables(&v.node)) {
+                    // Introspection fields and their types are not in the registry here:
+                    // any variable in one, or below it, makes the document ineligible.
+                    if field.arguments.iter().any(|(_, v)| uses_variables(&v.node))
+                        || set_uses_variables(&field.selection_set.node)
+                    {
                         return None;
                     }
                     continue;
@@ -426,6 +455,7 @@ mod tests {
             "query A { stats { nodeCount } } query B { stats { edgeCount } }",
             "query($x: Boolean!) { stats @custom(if: $x) { nodeCount } }",
             "query($n: String!) { __type(name: $n) { name } }",
+            "query($d: Boolean) { __schema { types { fields(includeDeprecated: $d) { name } } } }",
             "query($n: Int) { nope(first: $n) }",
         ] {
             let p = prepared(text, &registry);
