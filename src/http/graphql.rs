@@ -19,6 +19,9 @@
 //!   `REQUEST_TIMEOUT`).
 //! - GET answers carry an `ETag` from the graph version, the request and the response type,
 //!   and `If-None-Match` gets 304 without running the query.
+//! - Successful answers of GET queries and persisted queries come from the response cache
+//!   when they can ([`super::cache`]); each distinct document is parsed once and validated
+//!   in full once ([`super::validated`]); answers are serialised straight to bytes.
 //! - Every error has `extensions.code`. Errors async-graphql raises without one are coded
 //!   `GRAPHQL_PARSE_FAILED` or `GRAPHQL_VALIDATION_FAILED`; an error from a resolver without
 //!   a code, or coded `INTERNAL`, reaches the client as a generic message with the request
