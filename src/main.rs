@@ -236,6 +236,17 @@ struct ServeArgs {
     /// Persisted queries (APQ) kept in memory; 0 turns APQ off.
     #[arg(long, env = "AIDGRAPH_APQ_ENTRIES", default_value_t = ServerConfig::default().apq_entries)]
     apq_entries: usize,
+    /// Answers kept in the response cache (GET queries and persisted queries, per data
+    /// version); 0 turns it off.
+    #[arg(long, env = "AIDGRAPH_RESPONSE_CACHE_ENTRIES", default_value_t = ServerConfig::default().response_cache_entries)]
+    response_cache_entries: usize,
+    /// Bytes of answers the response cache may hold.
+    #[arg(long, env = "AIDGRAPH_RESPONSE_CACHE_BYTES", default_value_t = ServerConfig::default().response_cache_bytes)]
+    response_cache_bytes: usize,
+    /// Parsed GraphQL documents kept, so that each distinct document is parsed once; 0
+    /// turns it off.
+    #[arg(long, env = "AIDGRAPH_DOCUMENT_CACHE_ENTRIES", default_value_t = ServerConfig::default().document_cache_entries)]
+    document_cache_entries: usize,
 }
 
 /// `30s`, `500ms`, `2m`, or a plain number of seconds.
@@ -288,6 +299,9 @@ impl ServeArgs {
                 .filter(|o| !o.is_empty())
                 .collect(),
             apq_entries: self.apq_entries,
+            response_cache_entries: self.response_cache_entries,
+            response_cache_bytes: self.response_cache_bytes,
+            document_cache_entries: self.document_cache_entries,
         }
     }
 }

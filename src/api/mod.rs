@@ -54,11 +54,29 @@ pub fn build_schema(graph: Arc<KnowledgeGraph>) -> AidSchema {
 /// Builds the serving schema. It holds no graph: every request brings the graph and the
 /// [`DataStatus`](crate::live::DataStatus) it reads as request data, so a reload never
 /// changes the data under a running query.
+///
+/// It has no extension: with any extension, async-graphql sends every field through its
+/// extension chain (a registry lookup and boxed futures per field), which cost about a third
+/// of execution (benches/load.sh). The HTTP layer codes argument errors instead of
+/// [`error::CodeArgumentErrors`] (`http::graphql::code_errors`).
 pub fn serving_schema(introspection: bool) -> AidSchema {
+    serving_schema_with(introspection, async_graphql::ValidationMode::Strict)
+}
+
+/// The serving schema with another validation mode. `Fast` checks only fragment cycles
+/// (and counts complexity and depth): the HTTP layer uses it for documents the `Strict`
+/// schema has already validated, when the request's variables fit them
+/// (`http::validated`).
+pub fn serving_schema_with(
+    introspection: bool,
+    validation: async_graphql::ValidationMode,
+) -> AidSchema {
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .validation_mode(validation);
     if introspection {
-        builder().finish()
+        builder.finish()
     } else {
-        builder().disable_introspection().finish()
+        builder.disable_introspection().finish()
     }
 }
 

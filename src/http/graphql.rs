@@ -19,6 +19,9 @@
 //!   `REQUEST_TIMEOUT`).
 //! - GET answers carry an `ETag` from the graph version, the request and the response type,
 //!   and `If-None-Match` gets 304 without running the query.
+//! - Successful answers of GET queries and persisted queries come from the response cache
+//!   when they can ([`super::cache`]); each distinct document is parsed once and validated
+//!   in full once ([`super::validated`]); answers are serialised straight to bytes.
 //! - Every error has `extensions.code`. Errors async-graphql raises without one are coded
 //!   `GRAPHQL_PARSE_FAILED` or `GRAPHQL_VALIDATION_FAILED`; an error from a resolver without
 //!   a code, or coded `INTERNAL`, reaches the client as a generic message with the request
@@ -29,7 +32,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -38,8 +41,10 @@ use serde_json::{Map, Value, json};
 
 use super::App;
 use super::apq::sha256_hex;
+use super::cache::{Answer, KeyBuilder, data_key};
 use super::metrics::operation_label;
 use super::observe::{Operation, RequestId};
+use super::validated::Prepared;
 use crate::api::limits::{Violation, precheck};
 use crate::live::Served;
 
@@ -213,9 +218,14 @@ fn field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     obj.get(name).filter(|v| !v.is_null())
 }
 
-fn params_from_json(obj: &Map<String, Value>) -> Result<Params, Reject> {
-    let query = match field(obj, "query") {
-        Some(Value::String(q)) => Some(q.clone()),
+/// Takes `name` out of a JSON request object: absent and null are `None`.
+fn take(obj: &mut Map<String, Value>, name: &str) -> Option<Value> {
+    obj.remove(name).filter(|v| !v.is_null())
+}
+
+fn params_from_json(mut obj: Map<String, Value>) -> Result<Params, Reject> {
+    let query = match take(&mut obj, "query") {
+        Some(Value::String(q)) => Some(q),
         Some(_) => {
             return Err(Reject::bad(
                 "`query` must be a string holding a GraphQL document",
@@ -223,19 +233,19 @@ fn params_from_json(obj: &Map<String, Value>) -> Result<Params, Reject> {
         }
         None => None,
     };
-    let operation_name = match field(obj, "operationName") {
-        Some(Value::String(s)) => Some(s.clone()),
+    let operation_name = match take(&mut obj, "operationName") {
+        Some(Value::String(s)) => Some(s),
         Some(_) => return Err(Reject::bad("`operationName` must be a string or null")),
         None => None,
     };
-    let variables = match field(obj, "variables") {
-        Some(Value::Object(m)) => Some(m.clone()),
+    let variables = match take(&mut obj, "variables") {
+        Some(Value::Object(m)) => Some(m),
         Some(_) => return Err(Reject::bad("`variables` must be an object or null")),
         None => None,
     };
-    let persisted = match field(obj, "extensions") {
+    let persisted = match take(&mut obj, "extensions") {
         None => None,
-        Some(Value::Object(ext)) => match field(ext, "persistedQuery") {
+        Some(Value::Object(ext)) => match field(&ext, "persistedQuery") {
             None => None,
             Some(Value::Object(pq)) => {
                 if field(pq, "version") != Some(&json!(1)) {
@@ -291,30 +301,48 @@ fn params_from_query_string(uri: &Uri) -> Result<Params, Reject> {
             return Err(Reject::bad(format!("`{k}` is given twice")));
         }
     }
-    params_from_json(&obj)
+    params_from_json(obj)
 }
 
 /// `application/x-www-form-urlencoded` pairs, with `+` as space; invalid UTF-8 is a 400.
 fn form_urlencoded_pairs(raw: &str) -> Result<Vec<(String, String)>, Reject> {
+    fn hex(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
     fn decode(s: &str) -> Result<String, Reject> {
         let bytes = s.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < bytes.len() => {
-                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            // Copy the run up to the next escape in one go.
+            let run = bytes[i..]
+                .iter()
+                .position(|b| *b == b'%' || *b == b'+')
+                .unwrap_or(bytes.len() - i);
+            out.extend_from_slice(&bytes[i..i + run]);
+            i += run;
+            match bytes.get(i) {
+                None => break,
+                Some(b'+') => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                Some(_) => {
+                    let escaped = bytes
+                        .get(i + 1..i + 3)
+                        .and_then(|h| Some(hex(h[0])? << 4 | hex(h[1])?));
+                    match escaped {
                         Some(b) => out.push(b),
                         None => return Err(Reject::bad("the URL has an invalid %-escape")),
                     }
-                    i += 2;
+                    i += 3;
                 }
-                b'%' => return Err(Reject::bad("the URL has an invalid %-escape")),
-                b => out.push(b),
             }
-            i += 1;
         }
         String::from_utf8(out).map_err(|_| Reject::bad("the URL's parameters are not UTF-8"))
     }
@@ -364,11 +392,112 @@ pub(crate) async fn handle(
 
 /// What one GraphQL request came to.
 struct Outcome {
-    body: Value,
+    /// The answer, every error coded.
+    response: async_graphql::Response,
     /// The request could not run (no `data`).
     request_error: bool,
     /// Set when the answer must not be cached (internal errors, timeouts).
     transient: bool,
+}
+
+/// The response body: `data` (unless `with_data` is false), then `errors` and `extensions`
+/// when there are any. Keys inside `data` keep the order of the query.
+#[derive(serde::Serialize)]
+struct WireBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+impl Outcome {
+    /// The body's bytes, serialised straight from the response.
+    fn to_bytes(&self, with_data: bool) -> Vec<u8> {
+        let body = WireBody {
+            data: with_data.then_some(&self.response.data),
+            errors: &self.response.errors,
+            extensions: &self.response.extensions,
+        };
+        // Writing a Value to a Vec cannot fail: its map keys are strings.
+        serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec())
+    }
+}
+
+/// The response-cache key of a request, when it may be cached: a GET query, or a request
+/// using a persisted query (hash only, or the query with its hash, which is checked first).
+fn cache_key(
+    app: &App,
+    data_key: &[u8],
+    params: &Params,
+    media: Media,
+    get: bool,
+) -> Result<Option<Vec<u8>>, Reject> {
+    if let (Some(q), Some(hash)) = (&params.query, &params.persisted) {
+        check_hash(q, hash)?;
+    }
+    if !app.responses.enabled() || !(get || params.persisted.is_some()) {
+        return Ok(None);
+    }
+    let operation: &[u8] = match (&params.persisted, &params.query) {
+        (Some(hash), _) => hash.as_bytes(),
+        (None, Some(q)) => q.as_bytes(),
+        (None, None) => return Ok(None),
+    };
+    let name = match &params.operation_name {
+        Some(n) => [b"+", n.as_bytes()].concat(),
+        None => b"-".to_vec(),
+    };
+    // `variables` absent, null and {} run the same; a JSON object's keys come out sorted.
+    let variables = match &params.variables {
+        Some(v) if !v.is_empty() => serde_json::to_vec(v).unwrap_or_default(),
+        _ => b"{}".to_vec(),
+    };
+    let key = KeyBuilder::new(data_key)
+        .part(&[media as u8, u8::from(params.persisted.is_some())])
+        .part(operation)
+        .part(&name)
+        .part(&variables)
+        .finish();
+    Ok(Some(key))
+}
+
+fn check_hash(query: &str, hash: &str) -> Result<(), Reject> {
+    if sha256_hex(query) != *hash {
+        return Err(Reject::new(
+            StatusCode::BAD_REQUEST,
+            "PERSISTED_QUERY_HASH_MISMATCH",
+            "provided sha256Hash does not match the query's SHA-256",
+        ));
+    }
+    Ok(())
+}
+
+/// A 200 with a body (fresh or from the cache), and the GET cache headers.
+fn ok_response(media: Media, body: Bytes, etag: Option<&str>) -> Response {
+    let mut res = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(media.content_type()),
+        )],
+        body,
+    )
+        .into_response();
+    if let Some(etag) = etag {
+        set_cache_headers(&mut res, etag);
+    }
+    res
+}
+
+/// An answer from the response cache.
+fn cached(app: &App, media: Media, hit: Answer, etag: Option<&str>, started: Instant) -> Response {
+    app.metrics.graphql(&hit.operation, started.elapsed(), &[]);
+    let mut res = ok_response(media, hit.body, etag);
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
+    res.extensions_mut().insert(Operation(hit.operation));
+    res
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -381,12 +510,16 @@ async fn answer(
     media: Media,
     id: &str,
 ) -> Result<Response, Reject> {
+    let started = Instant::now();
     // One snapshot for the whole request: the ETag names the data the answer comes from,
     // and every operation of a batch reads the same graph.
     let served = app.live.current();
+    let data_key = data_key(&served);
+    app.responses.retire(&data_key);
+    // A GET's URL as sent is a first key: a repeated request is answered without decoding it.
+    let mut url_key = None;
     let (batch, etag) = match *method {
         Method::GET | Method::HEAD => {
-            let params = params_from_query_string(uri)?;
             let etag = etag(&served.status.version, uri, media);
             if headers
                 .get(header::IF_NONE_MATCH)
@@ -397,6 +530,17 @@ async fn answer(
                 set_cache_headers(&mut res, &etag);
                 return Ok(res);
             }
+            if app.responses.enabled() {
+                let key = KeyBuilder::new(&data_key)
+                    .part(&[media as u8, 2])
+                    .part(uri.query().unwrap_or("").as_bytes())
+                    .finish();
+                if let Some(hit) = app.responses.probe(&key) {
+                    return Ok(cached(app, media, hit, Some(&etag), started));
+                }
+                url_key = Some(key);
+            }
+            let params = params_from_query_string(uri)?;
             (Batch::One(params), Some(etag))
         }
         Method::POST => (read_post(app, headers, body).await?, None),
@@ -411,9 +555,102 @@ async fn answer(
         }
     };
     let get = etag.is_some();
-    // Wait for a permit: at most `max_concurrent` requests execute at once.
-    let deadline = Instant::now() + app.config.request_timeout;
-    let _permit = tokio::time::timeout(app.config.request_timeout, app.permits.acquire())
+    match batch {
+        Batch::One(params) => {
+            let operation = operation_label(params.operation_name.as_deref());
+            let key = cache_key(app, &data_key, &params, media, get)?;
+            if let Some(hit) = key.as_deref().and_then(|k| app.responses.get(k)) {
+                if let Some(url_key) = &url_key {
+                    app.responses.put(url_key, hit.clone());
+                }
+                return Ok(cached(app, media, hit, etag.as_deref(), started));
+            }
+            let deadline = Instant::now() + app.config.request_timeout;
+            let _permit = permit(app).await?;
+            let outcome = run(app, &served, params, get, deadline, id, &operation, started).await;
+            let mut res = match outcome {
+                Err(reject) => {
+                    app.metrics.refused(reject.code);
+                    reject.into_response(media)
+                }
+                Ok(out) if out.request_error && media == Media::GraphqlResponse => {
+                    let mut res = ok_response(media, out.to_bytes(false).into(), None);
+                    *res.status_mut() = StatusCode::BAD_REQUEST;
+                    res
+                }
+                Ok(out) => {
+                    let body = Bytes::from(out.to_bytes(true));
+                    let cacheable =
+                        !out.request_error && !out.transient && out.response.errors.is_empty();
+                    if cacheable
+                        && let Some(key) = &key
+                        // Not for data a reload replaced while this request ran.
+                        && Arc::ptr_eq(&app.live.current().status, &served.status)
+                    {
+                        let answer = Answer {
+                            body: body.clone(),
+                            operation: operation.clone(),
+                        };
+                        if let Some(url_key) = &url_key {
+                            app.responses.put(url_key, answer.clone());
+                        }
+                        app.responses.put(key, answer);
+                    }
+                    let etag = etag
+                        .as_deref()
+                        .filter(|_| !out.request_error && !out.transient);
+                    ok_response(media, body, etag)
+                }
+            };
+            res.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept"));
+            res.extensions_mut().insert(Operation(operation));
+            Ok(res)
+        }
+        Batch::Many(items) => {
+            let deadline = Instant::now() + app.config.request_timeout;
+            let _permit = permit(app).await?;
+            let mut body = Vec::with_capacity(items.len() * 256);
+            body.push(b'[');
+            for (i, item) in items.into_iter().enumerate() {
+                let answer = match params_from_json_value(item) {
+                    Ok(params) => {
+                        let operation = operation_label(params.operation_name.as_deref());
+                        let started = Instant::now();
+                        run(
+                            app, &served, params, false, deadline, id, &operation, started,
+                        )
+                        .await
+                    }
+                    Err(reject) => Err(reject),
+                };
+                if i > 0 {
+                    body.push(b',');
+                }
+                match answer {
+                    Ok(out) => body.extend_from_slice(&out.to_bytes(true)),
+                    Err(reject) => {
+                        app.metrics.refused(reject.code);
+                        body.extend_from_slice(reject.body().to_string().as_bytes());
+                    }
+                }
+            }
+            body.push(b']');
+            let mut res = (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+                body,
+            )
+                .into_response();
+            res.extensions_mut().insert(Operation("batch".into()));
+            Ok(res)
+        }
+    }
+}
+
+/// Waits for a permit: at most `max_concurrent` requests execute at once.
+async fn permit(app: &App) -> Result<tokio::sync::SemaphorePermit<'_>, Reject> {
+    tokio::time::timeout(app.config.request_timeout, app.permits.acquire())
         .await
         .ok()
         .and_then(Result::ok)
@@ -425,133 +662,31 @@ async fn answer(
             );
             r.retry_after = Some(1);
             r
-        })?;
-    match batch {
-        Batch::One(params) => {
-            let operation = operation_label(params.operation_name.as_deref());
-            let outcome = run(app, &served, params, get, deadline, id).await;
-            let mut res = match outcome {
-                Err(reject) => {
-                    app.metrics.refused(reject.code);
-                    reject.into_response(media)
-                }
-                Ok(out) => {
-                    let mut body = out.body;
-                    let status = if out.request_error && media == Media::GraphqlResponse {
-                        if let Value::Object(m) = &mut body {
-                            m.remove("data");
-                        }
-                        StatusCode::BAD_REQUEST
-                    } else {
-                        StatusCode::OK
-                    };
-                    let mut res = (
-                        status,
-                        [(
-                            header::CONTENT_TYPE,
-                            HeaderValue::from_static(media.content_type()),
-                        )],
-                        body.to_string(),
-                    )
-                        .into_response();
-                    if let Some(etag) = etag.filter(|_| {
-                        status == StatusCode::OK && !out.request_error && !out.transient
-                    }) {
-                        set_cache_headers(&mut res, &etag);
-                    }
-                    res
-                }
-            };
-            res.headers_mut()
-                .insert(header::VARY, HeaderValue::from_static("accept"));
-            res.extensions_mut().insert(Operation(operation));
-            Ok(res)
-        }
-        Batch::Many(items) => {
-            let mut answers = Vec::with_capacity(items.len());
-            for item in items {
-                let answer = match params_from_json_value(item) {
-                    Ok(params) => run(app, &served, params, false, deadline, id).await,
-                    Err(reject) => Err(reject),
-                };
-                let answer = answer.map(|out| out.body).unwrap_or_else(|reject| {
-                    app.metrics.refused(reject.code);
-                    reject.body()
-                });
-                answers.push(answer);
-            }
-            let mut res = (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
-                Value::Array(answers).to_string(),
-            )
-                .into_response();
-            res.extensions_mut().insert(Operation("batch".to_string()));
-            Ok(res)
-        }
-    }
+        })
 }
 
 fn params_from_json_value(v: Value) -> Result<Params, Reject> {
     match v {
-        Value::Object(obj) => params_from_json(&obj),
+        Value::Object(obj) => params_from_json(obj),
         _ => Err(Reject::bad(
             "each request of a batch must be a JSON object: {\"query\": \"...\"}",
         )),
     }
 }
 
-/// Runs one request's parameters through APQ, the limits, parsing and execution.
-async fn run(
-    app: &App,
-    served: &Served,
-    params: Params,
-    get: bool,
-    deadline: Instant,
-    id: &str,
-) -> Result<Outcome, Reject> {
-    let started = Instant::now();
-    let limits = &app.config.limits;
-    // Automatic persisted queries.
-    if params.persisted.is_some() && !app.apq.enabled() {
-        return Err(Reject::request(
-            "PERSISTED_QUERY_NOT_SUPPORTED",
-            "persisted queries are turned off on this server; send the query",
-        ));
+/// The parsed document of `query`: from the document cache, or checked against the
+/// lexical limits, parsed and cached.
+fn document(app: &App, query: &str) -> Result<Arc<Prepared>, Reject> {
+    if let Some(doc) = app.documents.get(query) {
+        return Ok(doc);
     }
-    let query = match (params.query, &params.persisted) {
-        (None, Some(hash)) => match app.apq.get(hash) {
-            Some(q) => q.to_string(),
-            None => {
-                return Err(Reject::request(
-                    "PERSISTED_QUERY_NOT_FOUND",
-                    "PersistedQueryNotFound: send the query with its hash once to store it",
-                ));
-            }
-        },
-        (Some(q), Some(hash)) => {
-            if sha256_hex(&q) != *hash {
-                return Err(Reject::new(
-                    StatusCode::BAD_REQUEST,
-                    "PERSISTED_QUERY_HASH_MISMATCH",
-                    "provided sha256Hash does not match the query's SHA-256",
-                ));
-            }
-            q
+    precheck(query, &app.config.limits).map_err(Reject::from_violation)?;
+    match async_graphql::parser::parse_query(query) {
+        Ok(doc) => {
+            let doc = Arc::new(Prepared::new(doc, query, &app.registry));
+            app.documents.put(query, doc.clone());
+            Ok(doc)
         }
-        (Some(q), None) => q,
-        (None, None) => return Err(Reject::bad("the request has no `query`")),
-    };
-    precheck(&query, limits).map_err(Reject::from_violation)?;
-    let mut request = async_graphql::Request::new(query.clone());
-    if let Some(name) = &params.operation_name {
-        request = request.operation_name(name);
-    }
-    if let Some(vars) = params.variables {
-        request = request.variables(async_graphql::Variables::from_json(Value::Object(vars)));
-    }
-    let doc = match async_graphql::parser::parse_query(&query) {
-        Ok(doc) => doc,
         Err(e) => {
             let mut r = Reject::request("GRAPHQL_PARSE_FAILED", parse_message(&e));
             if let Some(pos) = e.positions().next() {
@@ -560,11 +695,52 @@ async fn run(
                     json!([{ "line": pos.line, "column": pos.column }]),
                 );
             }
-            return Err(r);
+            Err(r)
         }
+    }
+}
+
+/// Runs one request's parameters through APQ, the limits, parsing and execution.
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    app: &App,
+    served: &Served,
+    params: Params,
+    get: bool,
+    deadline: Instant,
+    id: &str,
+    operation: &str,
+    started: Instant,
+) -> Result<Outcome, Reject> {
+    let limits = &app.config.limits;
+    // Automatic persisted queries.
+    if params.persisted.is_some() && !app.apq.enabled() {
+        return Err(Reject::request(
+            "PERSISTED_QUERY_NOT_SUPPORTED",
+            "persisted queries are turned off on this server; send the query",
+        ));
+    }
+    let query: Arc<str> = match (params.query, &params.persisted) {
+        (None, Some(hash)) => match app.apq.get(hash) {
+            Some(q) => q,
+            None => {
+                return Err(Reject::request(
+                    "PERSISTED_QUERY_NOT_FOUND",
+                    "PersistedQueryNotFound: send the query with its hash once to store it",
+                ));
+            }
+        },
+        (Some(q), Some(hash)) => {
+            check_hash(&q, hash)?;
+            q.into()
+        }
+        (Some(q), None) => q.into(),
+        (None, None) => return Err(Reject::bad("the request has no `query`")),
     };
+    let prepared = document(app, &query)?;
+    let doc = &prepared.doc;
     if get
-        && let Some(ty) = operation_type(&doc, params.operation_name.as_deref())
+        && let Some(ty) = operation_type(doc, params.operation_name.as_deref())
         && ty != OperationType::Query
     {
         let mut r = Reject::new(
@@ -575,21 +751,33 @@ async fn run(
         r.allow = Some("POST");
         return Err(r);
     }
+    let variables = match params.variables {
+        Some(vars) => async_graphql::Variables::from_json(Value::Object(vars)),
+        None => async_graphql::Variables::default(),
+    };
+    let operation_name = params.operation_name.as_deref();
     app.analyzer
-        .check(
-            &doc,
-            params.operation_name.as_deref(),
-            &request.variables,
-            limits,
-        )
+        .check(doc, operation_name, &variables, limits)
         .map_err(Reject::from_violation)?;
-    request.set_parsed_query(doc);
+    // Strict validation once per document, then only where the variables could change it.
+    let prevalidated = prepared.variables_fit(&app.registry, operation_name, &variables);
+    let schema = if prevalidated {
+        &app.prevalidated
+    } else {
+        &app.schema
+    };
+    app.metrics.validation(!prevalidated);
+    let mut request = async_graphql::Request::new(&*query).variables(variables);
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    request.set_parsed_query(doc.clone());
 
     let request = request
         .data(Arc::clone(&served.graph))
         .data(Arc::clone(&served.status));
     let remaining = deadline.saturating_duration_since(Instant::now());
-    let Ok(response) = tokio::time::timeout(remaining, app.schema.execute(request)).await else {
+    let Ok(mut response) = tokio::time::timeout(remaining, schema.execute(request)).await else {
         let mut r = Reject::new(
             StatusCode::GATEWAY_TIMEOUT,
             "REQUEST_TIMEOUT",
@@ -609,15 +797,16 @@ async fn run(
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-    let (codes, internal) = code_errors(&mut body, id, request_error);
-    let operation = operation_label(params.operation_name.as_deref());
-    app.metrics.graphql(&operation, started.elapsed(), &codes);
+    if !request_error && !prevalidated {
+        prepared.passed_validation(operation_name);
+    }
+    let (codes, internal) = code_errors(&mut response.errors, id, request_error);
+    app.metrics.graphql(operation, started.elapsed(), &codes);
     if !request_error && let Some(hash) = &params.persisted {
-        app.apq.put(hash, &query);
+        app.apq.put(hash, &query[..]);
     }
     Ok(Outcome {
-        body,
+        response,
         request_error,
         transient: internal,
     })
@@ -642,54 +831,56 @@ fn parse_message(e: &async_graphql::parser::Error) -> String {
     }
 }
 
-/// Gives every error in `body` an `extensions.code`, and replaces internal errors' messages
-/// with a generic one naming the request id (their details go to the log). Returns the codes
-/// and whether any error was internal.
-fn code_errors(body: &mut Value, id: &str, request_error: bool) -> (Vec<String>, bool) {
+/// Gives every error an `extensions.code`, and replaces internal errors' messages with a
+/// generic one naming the request id (their details go to the log). Returns the codes and
+/// whether any error was internal.
+///
+/// The argument errors async-graphql raises itself while running a field (an `Int` literal
+/// beyond 32 bits: validation lets it through) come back with a path and no code; they are
+/// coded `INVALID_ARGUMENT` here, as `api::error::CodeArgumentErrors` does for the schema of
+/// tests and tools. The serving schema has no extension: any extension sends every field
+/// through async-graphql's extension chain, which cost about a third of execution.
+fn code_errors(
+    errors: &mut [async_graphql::ServerError],
+    id: &str,
+    request_error: bool,
+) -> (Vec<String>, bool) {
     let mut codes = Vec::new();
     let mut internal = false;
-    let Some(Value::Array(errors)) = body.get_mut("errors") else {
-        return (codes, internal);
-    };
-    for error in errors {
-        let Value::Object(e) = error else { continue };
-        let has_path = e.get("path").is_some_and(|p| p != &Value::Null);
-        let code = e
-            .get("extensions")
-            .and_then(|x| x.get("code"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
+    for e in errors {
+        let has_path = !e.path.is_empty();
+        let code = match e.extensions.as_ref().and_then(|x| x.get("code")) {
+            Some(async_graphql::Value::String(c)) => Some(c.clone()),
+            _ => None,
+        };
+        // The two messages of async-graphql's `InputValueError`.
+        let coercion = e.message.starts_with("Failed to parse \"")
+            || e.message.starts_with("Expected input type \"");
         let code = match code {
             Some(c) if c != "INTERNAL" => c,
             None if request_error || !has_path => "GRAPHQL_VALIDATION_FAILED".to_string(),
+            None if coercion => "INVALID_ARGUMENT".to_string(),
             _ => {
                 internal = true;
                 tracing::error!(
                     request_id = %id,
-                    path = %e.get("path").cloned().unwrap_or_default(),
+                    path = %serde_json::to_string(&e.path).unwrap_or_default(),
                     "internal error: {}",
-                    e.get("message").and_then(serde_json::Value::as_str).unwrap_or("")
+                    e.message
                 );
-                e.insert(
-                    "message".into(),
-                    json!(format!(
-                        "internal server error; quote request id {id} when reporting it"
-                    )),
-                );
-                e.insert(
-                    "extensions".into(),
-                    json!({ "code": "INTERNAL", "requestId": id }),
-                );
+                e.message =
+                    format!("internal server error; quote request id {id} when reporting it");
+                let mut extensions = async_graphql::ErrorExtensionValues::default();
+                extensions.set("code", "INTERNAL");
+                extensions.set("requestId", id);
+                e.extensions = Some(extensions);
                 codes.push("INTERNAL".to_string());
                 continue;
             }
         };
-        let ext = e
-            .entry("extensions")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(ext) = ext {
-            ext.insert("code".into(), json!(code));
-        }
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
         codes.push(code);
     }
     (codes, internal)
@@ -768,7 +959,7 @@ async fn read_post(app: &App, headers: &HeaderMap, body: Body) -> Result<Batch, 
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Reject::bad(format!("the request body is not valid JSON: {e}")))?;
     match value {
-        Value::Object(obj) => Ok(Batch::One(params_from_json(&obj)?)),
+        Value::Object(obj) => Ok(Batch::One(params_from_json(obj)?)),
         Value::Array(_) if app.config.max_batch == 0 => Err(Reject::bad(
             "batched requests (a JSON array) are not enabled; send one request object",
         )),
@@ -821,13 +1012,31 @@ mod tests {
 
     #[test]
     fn errors_get_codes_and_internal_details_stay_in_the_log() {
-        let mut body = json!({ "data": { "a": null, "b": null }, "errors": [
-            { "message": "Unknown field", "locations": [{"line": 1, "column": 3}] },
-            { "message": "bad id", "path": ["a"], "extensions": { "code": "INVALID_ID" } },
-            { "message": "index out of bounds: secret detail", "path": ["b"] },
-            { "message": "disk on fire", "path": ["c"], "extensions": { "code": "INTERNAL" } },
-        ]});
-        let (codes, internal) = code_errors(&mut body, "req-1", false);
+        use async_graphql::{ErrorExtensionValues, PathSegment, Pos, ServerError};
+        let error = |message: &str, path: Option<&str>, code: Option<&str>| {
+            let mut e = ServerError::new(message, Some(Pos { line: 1, column: 3 }));
+            if let Some(p) = path {
+                e.path = vec![PathSegment::Field(p.to_string())];
+            }
+            if let Some(c) = code {
+                let mut x = ErrorExtensionValues::default();
+                x.set("code", c);
+                e.extensions = Some(x);
+            }
+            e
+        };
+        let mut errors = vec![
+            error("Unknown field", None, None),
+            error("bad id", Some("a"), Some("INVALID_ID")),
+            error("index out of bounds: secret detail", Some("b"), None),
+            error("disk on fire", Some("c"), Some("INTERNAL")),
+            error(
+                "Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.",
+                Some("d"),
+                None,
+            ),
+        ];
+        let (codes, internal) = code_errors(&mut errors, "req-1", false);
         assert!(internal);
         assert_eq!(
             codes,
@@ -835,13 +1044,14 @@ mod tests {
                 "GRAPHQL_VALIDATION_FAILED",
                 "INVALID_ID",
                 "INTERNAL",
-                "INTERNAL"
+                "INTERNAL",
+                "INVALID_ARGUMENT"
             ]
         );
-        let errors = body["errors"].as_array().unwrap();
-        assert_eq!(errors[0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
-        assert_eq!(errors[1]["message"], "bad id");
-        for e in &errors[2..] {
+        let body: Value = serde_json::to_value(&errors).unwrap();
+        assert_eq!(body[0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+        assert_eq!(body[1]["message"], "bad id");
+        for e in &body.as_array().unwrap()[2..4] {
             let message = e["message"].as_str().unwrap();
             assert_eq!(
                 message,
@@ -849,6 +1059,30 @@ mod tests {
             );
             assert_eq!(e["extensions"]["requestId"], "req-1");
             assert!(e["path"].is_array(), "the path stays: {e}");
+        }
+        assert!(
+            body[4]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Failed to parse")
+        );
+    }
+
+    #[test]
+    fn url_parameters_decode_escapes_and_plus_and_refuse_bad_ones() {
+        let pairs = form_urlencoded_pairs("query=%7B%20a+b%7d&x=&&v=%C3%A9t%C3%A9%2B1")
+            .ok()
+            .unwrap();
+        assert_eq!(
+            pairs,
+            [
+                ("query".to_string(), "{ a b}".to_string()),
+                ("x".to_string(), String::new()),
+                ("v".to_string(), "été+1".to_string()),
+            ]
+        );
+        for bad in ["q=%", "q=%4", "q=%zz", "q=%+f", "q=%C3"] {
+            assert!(form_urlencoded_pairs(bad).is_err(), "{bad}");
         }
     }
 

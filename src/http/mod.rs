@@ -6,12 +6,14 @@
 //! *Architecture Invariant*: HTTP concerns stop here; the API layer never sees a request.
 
 mod apq;
+mod cache;
 mod export;
 mod graphiql;
 mod graphql;
 mod metrics;
 mod observe;
 mod ratelimit;
+mod validated;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -26,7 +28,7 @@ use axum::routing::{any, get};
 use serde_json::json;
 
 use crate::api::limits::{Analyzer, QueryLimits};
-use crate::api::{AidSchema, sdl, serving_schema};
+use crate::api::{AidSchema, sdl, serving_schema, serving_schema_with};
 use crate::graph::KnowledgeGraph;
 use crate::live::{DataSource, Live, rfc3339};
 
@@ -71,6 +73,13 @@ pub struct ServerConfig {
     pub cors_origins: Vec<String>,
     /// Persisted queries kept for APQ; 0 turns APQ off.
     pub apq_entries: usize,
+    /// Answers kept in the response cache (GET queries and persisted queries); 0 turns it
+    /// off.
+    pub response_cache_entries: usize,
+    /// Bytes of answers (bodies and keys) the response cache may hold.
+    pub response_cache_bytes: usize,
+    /// Parsed documents kept, by their text, so that each is parsed once; 0 turns it off.
+    pub document_cache_entries: usize,
 }
 
 impl Default for ServerConfig {
@@ -86,18 +95,31 @@ impl Default for ServerConfig {
             trust_forwarded_for: false,
             cors_origins: Vec::new(),
             apq_entries: 1000,
+            response_cache_entries: 10_000,
+            response_cache_bytes: 64 << 20,
+            document_cache_entries: 1000,
         }
     }
 }
 
+/// What the document cache may hold, parsed documents weighed at an upper bound of their
+/// size (`validated::Prepared::weight`): about 900 documents like the playground's.
+pub const DOCUMENT_CACHE_BYTES: usize = 64 << 20;
+
 /// What every handler shares.
 pub(crate) struct App {
     live: Arc<Live>,
+    /// The schema validating every document in full (async-graphql's `Strict` mode)...
     schema: AidSchema,
+    /// ...and the one for documents it has already validated (`validated.rs`).
+    prevalidated: AidSchema,
+    registry: async_graphql::registry::Registry,
     analyzer: Analyzer,
     config: ServerConfig,
     metrics: metrics::Metrics,
     apq: apq::Apq,
+    responses: cache::ResponseCache,
+    documents: cache::DocumentCache,
     permits: tokio::sync::Semaphore,
     shutting_down: AtomicBool,
 }
@@ -127,9 +149,19 @@ impl Handle {
 pub fn app(live: Arc<Live>, config: ServerConfig) -> (Router, Handle) {
     let state = Arc::new(App {
         schema: serving_schema(config.limits.introspection),
+        prevalidated: serving_schema_with(
+            config.limits.introspection,
+            async_graphql::ValidationMode::Fast,
+        ),
+        registry: validated::registry(),
         analyzer: Analyzer::from_sdl(&sdl()),
         metrics: metrics::Metrics::default(),
         apq: apq::Apq::new(config.apq_entries, 64 << 20),
+        responses: cache::ResponseCache::new(
+            config.response_cache_entries,
+            config.response_cache_bytes,
+        ),
+        documents: cache::DocumentCache::new(config.document_cache_entries, DOCUMENT_CACHE_BYTES),
         permits: tokio::sync::Semaphore::new(config.max_concurrent.max(1)),
         shutting_down: AtomicBool::new(false),
         live: live.clone(),
@@ -197,7 +229,21 @@ async fn readyz(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn metrics(State(app): State<Arc<App>>) -> Response {
-    let text = app.metrics.render(&app.live.current());
+    let caches = [
+        metrics::CacheReport {
+            name: "response_cache",
+            what: "response cache",
+            stats: app.responses.stats(),
+            usage: app.responses.usage(),
+        },
+        metrics::CacheReport {
+            name: "document_cache",
+            what: "parsed-document cache",
+            stats: app.documents.stats(),
+            usage: app.documents.usage(),
+        },
+    ];
+    let text = app.metrics.render(&app.live.current(), &caches);
     (
         [(
             header::CONTENT_TYPE,

@@ -24,7 +24,7 @@ pub struct RequestId(pub Arc<str>);
 
 /// Set by the GraphQL handler on its response, for the access log.
 #[derive(Debug, Clone)]
-pub(crate) struct Operation(pub String);
+pub(crate) struct Operation(pub std::borrow::Cow<'static, str>);
 
 /// Marks the 500 made from a panic, so the request id can be added to its body.
 #[derive(Debug, Clone)]
@@ -72,18 +72,17 @@ pub(crate) async fn observe(State(app): State<Arc<App>>, mut req: Request, next:
     let started = Instant::now();
     let id = request_id(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".to_string());
+    // The matched route is an `Arc<str>` inside axum: cloned, not copied.
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    // For the logs; a `Uri` clone shares its bytes.
+    let uri = req.uri().clone();
     let _in_flight = app.metrics.start();
 
     let mut res = next.run(req).await;
 
     if res.extensions().get::<Panicked>().is_some() {
+        let path = uri.path();
         tracing::error!(request_id = %id, %method, %path, "a handler panicked; answered 500");
         res = internal_error(&id);
     }
@@ -91,18 +90,21 @@ pub(crate) async fn observe(State(app): State<Arc<App>>, mut req: Request, next:
         res.headers_mut().insert(REQUEST_ID, v);
     }
     let status = res.status();
-    app.metrics.http(&route, method.as_str(), status.as_u16());
-    let operation = res.extensions().get::<Operation>().map(|o| o.0.as_str());
-    tracing::info!(
-        target: "aidgraph::access",
-        request_id = %id,
-        %method,
-        path = %path,
-        status = status.as_u16(),
-        micros = started.elapsed().as_micros() as u64,
-        operation,
-        "answered"
-    );
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    app.metrics.http(route, &method, status.as_u16());
+    if tracing::enabled!(target: "aidgraph::access", tracing::Level::INFO) {
+        let operation = res.extensions().get::<Operation>().map(|o| &*o.0);
+        tracing::info!(
+            target: "aidgraph::access",
+            request_id = %id,
+            %method,
+            path = %uri.path(),
+            status = status.as_u16(),
+            micros = started.elapsed().as_micros() as u64,
+            operation,
+            "answered"
+        );
+    }
     res
 }
 

@@ -153,3 +153,14 @@ impl RawRouter<'_> {
             .expect("router is infallible")
     }
 }
+
+/// Renames the organisation called `name` in a copied seed folder's `common.toml` (the first
+/// `name = "..."` line that matches), as an editor would, so a reload sees new data.
+pub fn rename_in_common(dir: &std::path::Path, name: &str) {
+    let file = dir.join("common.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = format!("name = \"{name}\"");
+    assert!(text.contains(&line), "{name} is not in {}", file.display());
+    let renamed = text.replacen(&line, &format!("name = \"{name} (renamed)\""), 1);
+    std::fs::write(&file, renamed).unwrap();
+}

@@ -488,10 +488,8 @@ fn a_generated_seed_folder_passes_check_with_about_the_nodes_and_edges_asked_for
         }
     }
     let mut cited = BTreeMap::<String, usize>::new();
-    let node_quotes =
-        (0..graph.node_count()).flat_map(|n| graph.entity(NodeIndex::new(n)).citations().iter());
-    let edge_quotes =
-        (0..graph.edge_count()).flat_map(|e| graph.edge(EdgeIndex::new(e)).cite.iter());
+    let node_quotes = (0..graph.node_count()).flat_map(|n| graph.node_citations(NodeIndex::new(n)));
+    let edge_quotes = (0..graph.edge_count()).flat_map(|e| graph.edge_citations(EdgeIndex::new(e)));
     for c in node_quotes.chain(edge_quotes) {
         *cited.entry(c.quote.clone()).or_default() += 1;
     }

@@ -4,6 +4,7 @@
 mod abuse;
 mod analysis;
 mod app;
+mod cache;
 mod cli;
 mod export;
 mod facts;

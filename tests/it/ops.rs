@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 use sha2::Digest;
 
-use crate::app::{Reply, TestApp, seed_graph};
+use crate::app::{Reply, TestApp, rename_in_common, seed_graph};
 
 fn app_with(config: ServerConfig) -> TestApp {
     TestApp::with_config(
@@ -333,19 +333,9 @@ async fn a_valid_edit_is_swapped_in_and_a_broken_one_keeps_the_old_graph_serving
     // A query in flight keeps the graph it started with.
     let in_flight = live.current();
 
-    let file = dir.path().join("common.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
     let name = before.as_str().unwrap();
-    assert!(text.contains(&format!("name = \"{name}\"")), "{name}");
-    std::fs::write(
-        &file,
-        text.replacen(
-            &format!("name = \"{name}\""),
-            &format!("name = \"{name} (renamed)\""),
-            1,
-        ),
-    )
-    .unwrap();
+    rename_in_common(dir.path(), name);
+    let file = dir.path().join("common.toml");
     assert!(matches!(live.reload().await, Reload::Swapped { .. }));
     let after = app.data(MHLW_NAME).await;
     assert_eq!(after["node"]["name"], format!("{name} (renamed)"));
