@@ -83,8 +83,10 @@ enum ImportCommand {
 #[derive(Args)]
 struct GenerateArgs {
     /// iati: an IATI 2.03 activity file, valid against the official XSDs; seed: a seed data
-    /// folder (TOML files and sources/) that `aidgraph check` accepts (snapshot is planned).
-    #[arg(long, value_parser = generate_format)]
+    /// folder (TOML files and sources/) that `aidgraph check` accepts; snapshot: the graph that
+    /// folder loads to, as a snapshot for `serve --snapshot` (the folder is written beside
+    /// --out, loaded, and removed).
+    #[arg(long)]
     format: aidgraph::generate::Format,
     /// How many nodes: for iati, the number of activities (publishers come on top); for seed,
     /// about the number of nodes the folder loads to (sources included; at least 1000), with
@@ -103,16 +105,6 @@ struct GenerateArgs {
     /// (created; it must be new or empty).
     #[arg(long)]
     out: PathBuf,
-}
-
-/// Accepts only the formats that exist, so a planned one is a usage error (exit 2).
-fn generate_format(s: &str) -> Result<aidgraph::generate::Format, String> {
-    let format: aidgraph::generate::Format = s.parse()?;
-    if format.is_implemented() {
-        Ok(format)
-    } else {
-        Err(aidgraph::generate::Error::NotImplemented(format).to_string())
-    }
 }
 
 #[derive(Args)]
@@ -470,17 +462,24 @@ fn snapshot(source: DataSource, out: &std::path::Path) -> anyhow::Result<ExitCod
     let built = started.elapsed();
     let bytes = write_snapshot(&graph, out)?;
     eprintln!(
-        "{}: {} nodes, {} relations, {} bytes ({:.1} per node, {:.1} per relation); built in {:.2} s, written in {:.2} s",
+        "{}: {}; built in {:.2} s, written in {:.2} s",
         out.display(),
-        graph.node_count(),
-        graph.edge_count(),
-        bytes,
-        bytes as f64 / graph.node_count().max(1) as f64,
-        bytes as f64 / graph.edge_count().max(1) as f64,
+        snapshot_sizes(&graph, bytes),
         built.as_secs_f64(),
         (started.elapsed() - built).as_secs_f64(),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// "N nodes, M relations, B bytes (x per node, y per relation)".
+fn snapshot_sizes(graph: &aidgraph::graph::KnowledgeGraph, bytes: u64) -> String {
+    format!(
+        "{} nodes, {} relations, {bytes} bytes ({:.1} per node, {:.1} per relation)",
+        graph.node_count(),
+        graph.edge_count(),
+        bytes as f64 / graph.node_count().max(1) as f64,
+        bytes as f64 / graph.edge_count().max(1) as f64,
+    )
 }
 
 fn write_snapshot(
@@ -603,13 +602,17 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         nodes,
         seed: args.seed,
     };
-    if args.format.is_folder() {
+    if args.format.is_folder() || args.format == generate::Format::Snapshot {
         if nodes < generate::seed::MIN_NODES {
             usage(format!(
-                "--format seed needs --nodes {} or more (the countries, regions and themes alone \
+                "--format {} needs --nodes {} or more (the countries, regions and themes alone \
                  are about 100 nodes)",
+                args.format,
                 generate::seed::MIN_NODES
             ));
+        }
+        if args.format == generate::Format::Snapshot {
+            return generate_snapshot(&args.out, &params, started);
         }
         return generate_seed(&args.out, &params, started);
     }
@@ -655,6 +658,64 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `aidgraph generate --format snapshot`: the generated seed folder, loaded and written as a
+/// snapshot. The folder goes to `OUT.seed.partial` and is removed whatever happens, so the
+/// snapshot is exactly what `generate --format seed` then `aidgraph snapshot --seed` make.
+fn generate_snapshot(
+    out: &std::path::Path,
+    params: &aidgraph::generate::Params,
+    started: std::time::Instant,
+) -> anyhow::Result<ExitCode> {
+    let name = out
+        .file_name()
+        .with_context(|| format!("--out {}: give a file name", out.display()))?;
+    if out.is_dir() {
+        anyhow::bail!(
+            "{} is a folder: --format snapshot writes a file; give a file name to --out",
+            out.display()
+        );
+    }
+    let mut folder = name.to_os_string();
+    folder.push(".seed.partial");
+    let dir = out.with_file_name(folder);
+    if dir.exists() {
+        anyhow::bail!(
+            "{} exists (left by an interrupted run?): remove it, then generate again",
+            dir.display()
+        );
+    }
+    let result = (|| -> anyhow::Result<ExitCode> {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        aidgraph::generate::write_seed(&dir, params, &mut |_, _| {})
+            .with_context(|| format!("cannot write {}", dir.display()))?;
+        let generated = started.elapsed();
+        let graph = match DataSource::Dir(dir.clone()).build() {
+            Ok(g) => g,
+            Err(diags) => {
+                // A generator bug, not the user's: say so with the evidence.
+                eprintln!("{diags}");
+                anyhow::bail!("the generated data has problems (a bug: please report it)");
+            }
+        };
+        let built = started.elapsed();
+        let bytes = write_snapshot(&graph, out)?;
+        eprintln!(
+            "wrote {}: {}; generated in {:.2} s, loaded in {:.2} s, written in {:.2} s; the hub \
+             `{}` implements every project",
+            out.display(),
+            snapshot_sizes(&graph, bytes),
+            generated.as_secs_f64(),
+            (built - generated).as_secs_f64(),
+            (started.elapsed() - built).as_secs_f64(),
+            aidgraph::generate::seed::HUB_ID,
+        );
+        Ok(ExitCode::SUCCESS)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// `aidgraph generate --format seed`: a seed data folder at `dir`, which must be new or empty.

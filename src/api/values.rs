@@ -161,8 +161,8 @@ impl Citation {
     }
 }
 
-pub fn citations<'a>(cite: impl IntoIterator<Item = &'a model::Citation>) -> Vec<Citation> {
-    cite.into_iter().cloned().map(Citation).collect()
+pub fn citations(cite: impl IntoIterator<Item = model::Citation>) -> Vec<Citation> {
+    cite.into_iter().map(Citation).collect()
 }
 
 /// Who coordinates a project.

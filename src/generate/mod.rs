@@ -3,9 +3,10 @@
 //!
 //! [`Format::Iati`] ([`iati`]: an IATI 2.03 activity file, valid against the official XSDs) is
 //! written to one stream by [`write`]; [`Format::Seed`] ([`seed`]: a seed data folder that
-//! `aidgraph check` accepts) to a folder by [`write_seed`]. `snapshot` is a planned format that
-//! the CLI names and refuses with [`Error::NotImplemented`]. Each format writes as it
-//! generates, in (nearly) constant memory, and the same parameters always give the same bytes.
+//! `aidgraph check` accepts) to a folder by [`write_seed`]; [`Format::Snapshot`] is that
+//! folder's graph, which the CLI loads and writes (the generators stay independent of the
+//! graph). Each generator writes as it generates, in (nearly) constant memory, and the same
+//! parameters always give the same bytes.
 //!
 //! *Architecture Invariant*: generators know nothing of the model, the graph or the API; they
 //! write files that the loaders must accept like any other input.
@@ -51,17 +52,13 @@ pub enum Format {
     Seed,
     /// An IATI 2.03 activity file.
     Iati,
-    /// A graph snapshot (planned).
+    /// A graph snapshot: the seed folder's graph, written by the CLI (`aidgraph generate`),
+    /// which loads the folder.
     Snapshot,
 }
 
 impl Format {
     pub const NAMES: &'static [&'static str] = &["seed", "iati", "snapshot"];
-
-    /// Whether this format can be generated yet.
-    pub fn is_implemented(self) -> bool {
-        matches!(self, Format::Iati | Format::Seed)
-    }
 
     /// Whether the format is a folder ([`write_seed`]) rather than one stream ([`write`]).
     pub fn is_folder(self) -> bool {
@@ -98,10 +95,8 @@ impl FromStr for Format {
 /// Why generating failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("--format {0} is not implemented yet: use --format iati or --format seed")]
-    NotImplemented(Format),
-    #[error("--format {0} writes a folder, not one stream")]
-    Folder(Format),
+    #[error("--format {0} is not written as one stream")]
+    NotAStream(Format),
     #[error(transparent)]
     Io(#[from] io::Error),
 }
@@ -116,8 +111,7 @@ pub fn write(
 ) -> Result<Stats, Error> {
     match format {
         Format::Iati => Ok(iati::write_with_progress(out, params, progress)?),
-        Format::Seed => Err(Error::Folder(format)),
-        Format::Snapshot => Err(Error::NotImplemented(format)),
+        Format::Seed | Format::Snapshot => Err(Error::NotAStream(format)),
     }
 }
 
@@ -180,21 +174,15 @@ mod tests {
     }
 
     #[test]
-    fn planned_formats_are_refused_not_faked() {
+    fn only_iati_is_written_to_a_stream() {
         let params = Params { nodes: 10, seed: 1 };
         let mut out = Vec::new();
-        let err = write(Format::Snapshot, &mut out, &params, &mut |_, _| {}).unwrap_err();
-        assert!(matches!(err, Error::NotImplemented(Format::Snapshot)));
-        assert!(!Format::Snapshot.is_implemented());
-        assert!(
-            err.to_string()
-                .contains("use --format iati or --format seed")
-        );
-        // A folder format is not written into a stream either.
-        let err = write(Format::Seed, &mut out, &params, &mut |_, _| {}).unwrap_err();
-        assert!(matches!(err, Error::Folder(Format::Seed)));
+        for format in [Format::Seed, Format::Snapshot] {
+            let err = write(format, &mut out, &params, &mut |_, _| {}).unwrap_err();
+            assert!(matches!(err, Error::NotAStream(f) if f == format));
+        }
         assert!(out.is_empty());
-        assert!(Format::Seed.is_implemented() && Format::Seed.is_folder());
+        assert!(Format::Seed.is_folder() && !Format::Snapshot.is_folder());
         assert!(!Format::Iati.is_folder());
         assert_eq!("IATI".parse::<Format>(), Ok(Format::Iati));
         assert!(

@@ -260,13 +260,13 @@ impl KnowledgeGraph {
         find_id(&self.graph, &self.by_id, id)
     }
 
-    /// The citations grounding a node (sources cite nothing).
-    pub fn node_citations(&self, ix: NodeIndex) -> impl ExactSizeIterator<Item = &Citation> {
+    /// The citations grounding a node (sources cite nothing), copied out of the shared table.
+    pub fn node_citations(&self, ix: NodeIndex) -> impl ExactSizeIterator<Item = Citation> + '_ {
         self.cites.of_node(ix.index())
     }
 
     /// The citations grounding a relation.
-    pub fn edge_citations(&self, ix: EdgeIndex) -> impl ExactSizeIterator<Item = &Citation> {
+    pub fn edge_citations(&self, ix: EdgeIndex) -> impl ExactSizeIterator<Item = Citation> + '_ {
         self.cites.of_edge(ix.index())
     }
 

@@ -23,9 +23,11 @@ use crate::model::EntityKind;
 
 const MAGIC: &[u8; 16] = b"AIDGRAPH-SNAPSHT";
 /// Bumped whenever the layout or any stored type changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 5;
 /// Items per entity or edge frame.
 const CHUNK: usize = 1 << 16;
+/// Frames of items stop growing past this size.
+const FRAME_BYTES: usize = 8 << 20;
 /// No frame of a valid snapshot is larger.
 const MAX_FRAME: u64 = 1 << 33;
 
@@ -90,6 +92,43 @@ impl<W: Write> Writer<W> {
         self.buf.clear();
         let buf = std::mem::take(&mut self.buf);
         self.buf = postcard::to_extend(value, buf).map_err(io::Error::other)?;
+        self.emit()
+    }
+
+    /// Writes `items` as frames that each decode as a `Vec<T>`: at most [`CHUNK`] items and,
+    /// past the first item, at most [`FRAME_BYTES`], so one large item (a source's text)
+    /// never makes the reader hold a huge buffer for thousands of others.
+    fn frames<'a, T: Serialize + 'a>(
+        &mut self,
+        items: impl IntoIterator<Item = &'a T>,
+    ) -> io::Result<()> {
+        let mut body = Vec::new();
+        let mut count = 0usize;
+        for item in items {
+            body = postcard::to_extend(item, body).map_err(io::Error::other)?;
+            count += 1;
+            if count == CHUNK || body.len() >= FRAME_BYTES {
+                self.items_frame(count, &mut body)?;
+                count = 0;
+            }
+        }
+        if count > 0 {
+            self.items_frame(count, &mut body)?;
+        }
+        Ok(())
+    }
+
+    /// A postcard sequence is its length as a varint, then its items.
+    fn items_frame(&mut self, count: usize, body: &mut Vec<u8>) -> io::Result<()> {
+        self.buf.clear();
+        let buf = std::mem::take(&mut self.buf);
+        self.buf = postcard::to_extend(&(count as u64), buf).map_err(io::Error::other)?;
+        self.buf.extend_from_slice(body);
+        body.clear();
+        self.emit()
+    }
+
+    fn emit(&mut self) -> io::Result<()> {
         self.out.write_all(&(self.buf.len() as u64).to_le_bytes())?;
         self.out.write_all(&checksum(&self.buf).to_le_bytes())?;
         self.out.write_all(&self.buf)?;
@@ -138,6 +177,10 @@ impl<R: Read> Reader<R> {
         let value = postcard::from_bytes(&self.buf)
             .map_err(|e| self.damaged(format!("the {what} frame does not decode ({e})")))?;
         self.offset += len;
+        if self.buf.capacity() > 2 * FRAME_BYTES {
+            // One large frame (the adjacency) must not stay allocated for the rest.
+            self.buf = Vec::new();
+        }
         Ok(value)
     }
 }
@@ -158,11 +201,7 @@ impl KnowledgeGraph {
             nodes: self.graph.node_count() as u64,
             edges: self.graph.edge_count() as u64,
         })?;
-        let nodes: Vec<&Entity> = self.graph.node_weights().collect();
-        for chunk in nodes.chunks(CHUNK) {
-            w.frame(chunk)?;
-        }
-        drop(nodes);
+        w.frames(self.graph.node_weights())?;
         let edges: Vec<(u32, u32, &Edge)> = self
             .graph
             .raw_edges()
@@ -179,10 +218,11 @@ impl KnowledgeGraph {
             w.frame(chunk)?;
         }
         drop(edges);
-        // The lists, the table's length, then the table in chunks.
-        w.frame(&(&self.cites, self.cites.table().len() as u64))?;
-        for chunk in self.cites.table().chunks(CHUNK) {
-            w.frame(chunk)?;
+        // The lists, the table's length, then the table in parts.
+        let table = self.cites.table();
+        w.frame(&(&self.cites, table.len() as u64))?;
+        for start in (0..table.len()).step_by(CHUNK) {
+            w.frame(&table.part(start..(start + CHUNK).min(table.len())))?;
         }
         w.frame(&self.adjacency)?;
         let ix = |v: &[NodeIndex]| v.iter().map(|n| n.index() as u32).collect::<Vec<u32>>();
@@ -245,6 +285,9 @@ impl KnowledgeGraph {
                 if a as usize >= n || b as usize >= n {
                     return Err(r.damaged("an edge names a node that does not exist"));
                 }
+                if !e.is_well_formed() {
+                    return Err(r.damaged("an edge's percentage is out of range"));
+                }
                 graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), e);
             }
         }
@@ -252,13 +295,20 @@ impl KnowledgeGraph {
         if distinct > (u32::MAX as u64) {
             return Err(r.damaged("the citation count is out of range"));
         }
-        let mut table = Vec::with_capacity((distinct as usize).min(CHUNK * 16));
+        // Every distinct citation is cited at least once.
+        if distinct > cites.references() as u64 {
+            return Err(r.damaged("the citation count is out of range"));
+        }
+        let mut table = cite::Table::default();
+        table.reserve(distinct as usize);
         while table.len() < distinct as usize {
-            let chunk: Vec<crate::model::Citation> = r.frame("citations")?;
-            if chunk.is_empty() || table.len() + chunk.len() > distinct as usize {
+            let part: cite::Table = r.frame("citations")?;
+            if part.is_empty() || table.len() + part.len() > distinct as usize {
                 return Err(r.damaged("the citation frames do not add up to their count"));
             }
-            table.extend(chunk);
+            if !table.append(part) {
+                return Err(r.damaged("a citation frame does not fit its table"));
+            }
         }
         cites.set_table(table);
         if !cites.fits(n, m) {

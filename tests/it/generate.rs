@@ -266,7 +266,7 @@ fn bad_arguments_are_usage_errors_and_an_unwritable_path_fails_cleanly() {
         (
             &["--format", "snapshot", "--nodes", "10", "--out", out],
             2,
-            "not implemented yet: use --format iati or --format seed",
+            "--format snapshot needs --nodes 1000 or more",
         ),
         (
             &["--format", "seed", "--nodes", "10", "--out", out],
@@ -491,7 +491,7 @@ fn a_generated_seed_folder_passes_check_with_about_the_nodes_and_edges_asked_for
     let node_quotes = (0..graph.node_count()).flat_map(|n| graph.node_citations(NodeIndex::new(n)));
     let edge_quotes = (0..graph.edge_count()).flat_map(|e| graph.edge_citations(EdgeIndex::new(e)));
     for c in node_quotes.chain(edge_quotes) {
-        *cited.entry(c.quote.clone()).or_default() += 1;
+        *cited.entry(c.quote).or_default() += 1;
     }
     let most = cited.values().max().unwrap();
     assert!(*most <= 25, "a quote cited {most} times");

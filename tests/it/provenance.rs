@@ -18,7 +18,7 @@ fn every_quote_appears_word_for_word_in_its_source() {
     }
     assert_eq!(texts.len(), 3);
     let mut checked = 0;
-    let mut check = |what: String, cites: Vec<&aidgraph::model::Citation>| {
+    let mut check = |what: String, cites: Vec<aidgraph::model::Citation>| {
         assert!(!cites.is_empty(), "{what} has no citation");
         for c in cites {
             let text = &texts[&c.source];

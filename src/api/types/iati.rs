@@ -75,7 +75,7 @@ impl Budget {
         self.budget.value_date.map(PartialDate)
     }
     async fn citations(&self) -> Vec<Citation> {
-        citations(&self.budget.cite)
+        citations(self.budget.cite.iter().cloned())
     }
 }
 
@@ -147,7 +147,7 @@ impl Transaction {
         self.transaction.description.as_deref()
     }
     async fn citations(&self) -> Vec<Citation> {
-        citations(&self.transaction.cite)
+        citations(self.transaction.cite.iter().cloned())
     }
 }
 
@@ -171,7 +171,7 @@ impl RelatedActivity {
             .map(Project)
     }
     async fn citations(&self) -> Vec<Citation> {
-        citations(&self.0.cite)
+        citations(self.0.cite.iter().cloned())
     }
 }
 
