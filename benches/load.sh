@@ -7,6 +7,8 @@
 #   bash benches/load.sh --seed DIR          a seed folder (or DATA=DIR bash benches/load.sh),
 #                                            e.g. one written by `aidgraph generate --format seed`
 #   bash benches/load.sh --iati FILE         IATI files beside the seed (repeatable; or IATI=...)
+#   bash benches/load.sh --snapshot FILE     a graph snapshot (or SNAPSHOT=FILE), e.g. one written
+#                                            by `aidgraph generate --format snapshot`
 #
 # Environment: THREADS (2), CONNS (32), DURATION (10s), WARMUP (2s), PORT (18180),
 # RAW_PORT (18181), MAX_VARIANTS (1000: distinct variable sets in scenario a), KEEP=1 keeps the
@@ -38,12 +40,14 @@ RAW_PORT=${RAW_PORT:-18181}
 MAX_VARIANTS=${MAX_VARIANTS:-1000}
 QUIET=${QUIET:-15}
 DATA=${DATA:-}
+SNAPSHOT=${SNAPSHOT:-}
 read -r -a iati_files <<<"${IATI:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seed) DATA=$2; shift 2 ;;
     --iati) iati_files+=("$2"); shift 2 ;;
-    -h|--help) sed -n "2,28p" "$0"; exit 0 ;;
+    --snapshot) SNAPSHOT=$2; shift 2 ;;
+    -h|--help) sed -n "2,30p" "$0"; exit 0 ;;
     *) echo "load.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -78,6 +82,11 @@ for f in "${iati_files[@]}"; do
   data_args+=(--iati "$f")
   data_name="$data_name + IATI $f"
 done
+if [ -n "$SNAPSHOT" ]; then
+  [ -n "$DATA" ] || [ ${#iati_files[@]} -gt 0 ] && { echo "load.sh: --snapshot replaces --seed and --iati" >&2; exit 2; }
+  data_args=(--snapshot "$SNAPSHOT")
+  data_name="snapshot $SNAPSHOT"
+fi
 
 server_cmd=(env AIDGRAPH_LOG=warn "$target/release/aidgraph" serve --rate-limit 0
   --max-page-size 1000 --addr "127.0.0.1:$PORT" "${data_args[@]}")

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Start time, memory and query latency at 1k, 10k, 100k and 1M nodes, from one run: for each
-# size it generates a seed folder, loads it and writes a snapshot (`aidgraph snapshot`), starts
-# the server from the folder and from the snapshot, and times queries over HTTP.
+# Start time, memory, query latency and throughput at 1k, 10k, 100k and 1M nodes, from one run:
+# for each size it generates a seed folder, loads it and writes a snapshot (`aidgraph
+# snapshot`), starts the server from the snapshot, times queries over HTTP one at a time, and
+# runs wrk (32 connections, 10 s) on the nested ministry query as a POST (parsed once, then
+# validated and executed on every request: no response cache). Ratios against a raw baseline
+# are benches/load.sh's job.
 #   bash benches/scale.sh                 # 1k 10k 100k 1M (about 15 minutes on 2 cores)
 #   SIZES="1000 10000" bash benches/scale.sh
-# Prints the markdown table kept in BENCHMARKS.md. Needs curl and python3.
+# Prints the markdown table kept in BENCHMARKS.md. Needs curl, python3 and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"1000 10000 100000 1000000"}
@@ -75,8 +78,24 @@ gql() {
 HUB='{ node(id: "org:hub-agency") { ... on Organization { implements: relations(type: IMPLEMENTS, first: 20, after: "CURSOR") { totalCount edges { node { id } } } } } }'
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo
-echo "| nodes | relations | generate | load files + build | RSS | snapshot bytes/node | bytes/relation | start from snapshot | RSS | hub page (degree) | leaf page | search | nested ministry query |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+# Requests per second and p99 (ms) of a POST of one query, from wrk.
+throughput() {
+  python3 -c 'import json,sys; print("wrk.method = \"POST\"\nwrk.headers[\"content-type\"] = \"application/json\"\nwrk.body = " + json.dumps(json.dumps({"query": sys.argv[1]})))' "$1" >"$WORK/post.lua"
+  wrk -t2 -c32 -d2s -s "$WORK/post.lua" "http://127.0.0.1:$PORT/graphql" >/dev/null
+  wrk -t2 -c32 -d10s --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT/graphql" >"$WORK/wrk.txt"
+  if grep -q 'Non-2xx' "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; return 1; fi
+  python3 - "$WORK/wrk.txt" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+m = re.search(r"99%\s+([\d.]+)(us|ms|s)", t)
+p99 = float(m.group(1)) * {"us": 1e-3, "ms": 1, "s": 1e3}[m.group(2)]
+print("%.0f %.2f" % (rps, p99))
+PY
+}
+
+echo "| nodes | relations | generate | load files + build | RSS | snapshot bytes/node | bytes/relation | start from snapshot | RSS | hub page (degree) | leaf page | search | nested ministry query | its throughput, 32 connections (p99) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
   dir="$WORK/seed-$n"; snap="$WORK/graph-$n.snapshot"
   rm -rf "$dir"
@@ -98,10 +117,12 @@ for n in $SIZES; do
   read -r leaf_ms _ < <(latency "{ node(id: \"$leaf\") { ... on Project { relations(first: 20) { totalCount edges { node { id } } } } } }")
   read -r search_ms _ < <(latency '{ search(query: "labour rights", first: 10) { totalCount edges { node { id } } } }')
   ministry=$(gql '{ organizations(first: 1, where: { kind: [MINISTRY] }) { nodes { id } } }' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["organizations"]["nodes"][0]["id"])')
-  read -r nested_ms _ < <(latency "{ node(id: \"$ministry\") { ... on Organization { name fundedProjects(first: 5) { totalCount edges { node { id title countries { nodes { code name } } outcomes { nodes { label value unit qualifier } } } } } } } }")
+  nested="{ node(id: \"$ministry\") { ... on Organization { name fundedProjects(first: 5) { totalCount edges { node { id title countries { nodes { code name } } outcomes { nodes { label value unit qualifier } } } } } } } }"
+  read -r nested_ms _ < <(latency "$nested")
+  read -r rps p99 < <(throughput "$nested")
   stop
-  printf "| %s | %s | %.1f s | %.1f s | %s MiB | %s | %s | %s s | %s MiB | %s ms (%s) | %s ms | %s ms | %s ms |\n" \
+  printf "| %s | %s | %.1f s | %.1f s | %s MiB | %s | %s | %s s | %s MiB | %s ms (%s) | %s ms | %s ms | %s ms | %s req/s (%s ms) |\n" \
     "$nodes" "$rels" "$gen_s" "$load_s" "$load_mib" "$per_node" "$per_rel" "$start_s" "$start_mib" \
-    "$hub_ms" "$degree" "$leaf_ms" "$search_ms" "$nested_ms"
+    "$hub_ms" "$degree" "$leaf_ms" "$search_ms" "$nested_ms" "$rps" "$p99"
   rm -rf "$dir"
 done

@@ -3,7 +3,7 @@
 //! the table in BENCHMARKS.md's "Throughput" section.
 //!
 //! ```text
-//! cargo run --release --example breakdown -- REQUESTS [--seed DIR] [--iati FILE]...
+//! cargo run --release --example breakdown -- REQUESTS [--seed DIR] [--iati FILE]... | [--snapshot FILE]
 //! ```
 //!
 //! `REQUESTS` is a request file of `benches/load/prepare.py` (POST lines: METHOD, path and
@@ -85,17 +85,20 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let file = args
         .next()
-        .expect("usage: breakdown REQUESTS [--seed DIR] [--iati FILE]...");
-    let (mut seed, mut iati) = (None, Vec::new());
+        .expect("usage: breakdown REQUESTS [--seed DIR] [--iati FILE]... | [--snapshot FILE]");
+    let (mut seed, mut iati, mut snapshot) = (None, Vec::new(), None);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seed" => seed = args.next().map(PathBuf::from),
+            "--snapshot" => snapshot = args.next().map(PathBuf::from),
             "--iati" => iati.extend(args.next().map(PathBuf::from)),
             _ => panic!("unknown argument {a}"),
         }
     }
     let base = seed.map_or(DataSource::Embedded, DataSource::Dir);
-    let source = if iati.is_empty() {
+    let source = if let Some(file) = snapshot {
+        DataSource::Snapshot(file)
+    } else if iati.is_empty() {
         base
     } else {
         DataSource::WithIati {

@@ -248,6 +248,33 @@ impl KnowledgeGraph {
         })
     }
 
+    /// [`KnowledgeGraph::funded_projects`] computed once per donor and kept (within
+    /// [`CACHED_FUNDED_ITEMS`]), with each project's position, so a page of a ministry's
+    /// projects costs the page, not a walk of every programme it funds.
+    pub fn funded(&self, donor: NodeIndex, indirect: bool) -> Arc<super::Funded> {
+        if let Some(f) = lock(&self.analytics.funded).0.get(&(donor, indirect)) {
+            return f.clone();
+        }
+        let list = self.funded_projects(donor, indirect);
+        let position = list
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| (*p, i as u32))
+            .collect();
+        let funded = Arc::new(super::Funded { list, position });
+        let mut cache = lock(&self.analytics.funded);
+        let (map, items) = &mut *cache;
+        if *items + funded.list.len() > CACHED_FUNDED_ITEMS {
+            map.clear();
+            *items = 0;
+        }
+        if funded.list.len() <= CACHED_FUNDED_ITEMS {
+            *items += funded.list.len();
+            map.insert((donor, indirect), funded.clone());
+        }
+        funded
+    }
+
     /// The donor network with every link (`min_shared` 1), computed once per graph.
     pub fn donor_links(&self) -> Arc<Vec<super::DonorLink>> {
         self.analytics
@@ -377,6 +404,7 @@ pub enum AnalysisError {
 type Measured = OnceLock<Result<Arc<Vec<f64>>, AnalysisError>>;
 type Cached<K, V> = Mutex<HashMap<K, Arc<V>>>;
 type Scores = Arc<Vec<f64>>;
+type FundedLists = HashMap<(NodeIndex, bool), Arc<super::Funded>>;
 
 /// Results computed once per graph. Parameterised results are kept for up to
 /// [`CACHED_VARIANTS`] parameter sets each, so odd parameters cannot grow memory.
@@ -390,11 +418,15 @@ pub(super) struct Cache {
     components: OnceLock<Arc<Vec<Vec<u32>>>>,
     metrics: OnceLock<Arc<NodeMetrics>>,
     donor_links: OnceLock<Arc<Vec<super::DonorLink>>>,
+    /// `funded_projects` per (donor, indirect), with the items they hold in all.
+    funded: Mutex<(FundedLists, usize)>,
     /// Held while an uncached parameterised result is computed (see `single_flight`).
     lane: Mutex<()>,
 }
 
 const CACHED_VARIANTS: usize = 16;
+/// Funded-project lists kept per graph: at most this many projects in all (about 100 MB).
+const CACHED_FUNDED_ITEMS: usize = 4_000_000;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding the lock cannot leave a half-written map entry: insertions are

@@ -449,6 +449,13 @@ impl KnowledgeGraph {
     }
 }
 
+/// The projects a donor funds ([`KnowledgeGraph::funded_projects`]: each with the programmes
+/// and funds the money went through), with each project's position in the list.
+pub struct Funded {
+    pub list: Vec<(NodeIndex, Vec<NodeIndex>)>,
+    pub position: HashMap<NodeIndex, u32>,
+}
+
 /// Each node's position in its kind's list.
 fn kind_ranks(nodes: usize, by_kind: &[Vec<NodeIndex>]) -> Vec<u32> {
     let mut rank = vec![0; nodes];

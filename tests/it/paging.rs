@@ -6,6 +6,17 @@ use serde_json::Value;
 use crate::app::TestApp;
 
 async fn walk(app: &TestApp, node: &str, extra: &str, forward: bool, step: usize) -> Vec<String> {
+    walk_field(app, node, "relations", extra, forward, step).await
+}
+
+async fn walk_field(
+    app: &TestApp,
+    node: &str,
+    field: &str,
+    extra: &str,
+    forward: bool,
+    step: usize,
+) -> Vec<String> {
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -16,11 +27,10 @@ async fn walk(app: &TestApp, node: &str, extra: &str, forward: bool, step: usize
             (Some(c), false) => format!("{extra} last: {step}, before: \"{c}\""),
         };
         let q = format!(
-            "{{ node(id: \"{node}\") {{ ... on Organization {{ relations({args}) {{ totalCount
+            "{{ node(id: \"{node}\") {{ ... on Organization {{ {field}({args}) {{ totalCount
                pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
                edges {{ cursor node {{ id }} }} }} }} }} }}"
         );
-        let field = "relations";
         let d = app.data(&q).await;
         let conn = &d["node"][field];
         let mut ids: Vec<String> = conn["edges"]
@@ -153,4 +163,44 @@ async fn index_backed_filters_match_a_scan() {
         checked += expected.len();
     }
     assert!(checked > 5, "the filters matched real projects ({checked})");
+}
+
+/// A donor's funded projects are computed once and paged by position: small steps either way
+/// read the one-page list, direct and indirect, and a cursor of another list is refused.
+#[tokio::test]
+async fn funded_projects_page_by_seeking_in_either_direction() {
+    let app = TestApp::new();
+    for extra in ["", "indirect: false,"] {
+        let whole = walk_field(&app, "org:mhlw", "fundedProjects", extra, true, 100).await;
+        assert!(whole.len() >= 3, "{extra}: {whole:?}");
+        for step in [1, 2, 3] {
+            for forward in [true, false] {
+                let walked =
+                    walk_field(&app, "org:mhlw", "fundedProjects", extra, forward, step).await;
+                assert_eq!(walked, whole, "{extra} step {step} forward {forward}");
+            }
+        }
+    }
+    // The cursor of a project MHLW does not fund.
+    let other = app
+        .data(r#"{ projects(first: 100) { edges { cursor node { id } } } }"#)
+        .await;
+    let funded = walk_field(&app, "org:mhlw", "fundedProjects", "", true, 100).await;
+    let foreign = other["projects"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            !funded
+                .iter()
+                .any(|f| f.starts_with(&format!("{}@", e["node"]["id"].as_str().unwrap())))
+        })
+        .expect("a project MHLW does not fund");
+    let err = app
+        .error(&format!(
+            r#"{{ node(id: "org:mhlw") {{ ... on Organization {{ fundedProjects(after: "{}") {{ totalCount }} }} }} }}"#,
+            foreign["cursor"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(err["extensions"]["code"], "INVALID_CURSOR", "{err}");
 }

@@ -56,9 +56,14 @@ entity_object! {
             before: Option<String>,
         ) -> Result<FundedProjectConnection> {
             let g = graph(ctx);
-            let items = g.funded_projects(self.0, indirect);
-            let page = crate::api::page::paginate(
-                items,
+            let funded = g.funded(self.0, indirect);
+            let page = crate::api::page::paginate_seek(
+                funded.list.len(),
+                |gid| {
+                    let p = g.by_global_id(gid)?;
+                    funded.position.get(&p).map(|i| *i as usize)
+                },
+                |from, to| funded.list[from..to].to_vec(),
                 |(p, _)| g.entity(*p).global_id(),
                 &args(first, after, last, before),
             )?;
