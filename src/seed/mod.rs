@@ -58,61 +58,19 @@ impl SeedFiles {
 
     /// Reads a data set folder; unreadable files are reported like any other problem.
     pub fn read_dir(dir: &Path) -> Result<SeedFiles, Diagnostics> {
-        let mut files = SeedFiles::default();
+        let folder = Folder::scan(dir)?;
+        let mut files = SeedFiles {
+            data: Vec::with_capacity(folder.data.len()),
+            sources: folder.sources,
+        };
         let mut diags = Vec::new();
-        let problem = |path: &Path, message: String, hint: Option<&str>| {
-            Diagnostic::error(
-                path.display().to_string(),
-                Loc { line: 1, col: 1 },
-                message,
-                hint.map(str::to_string),
-            )
-        };
-        let entries = match std::fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) => {
-                let hint = "pass a folder of *.toml data files (see seed/README.md)";
-                return Err(Diagnostics(vec![problem(
-                    dir,
-                    format!("cannot read data folder: {e}"),
-                    Some(hint),
-                )]));
-            }
-        };
-        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for path in paths
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        {
-            match std::fs::read(path).map(String::from_utf8) {
-                Ok(Ok(text)) => files.data.push((path.display().to_string(), text)),
-                Ok(Err(_)) => diags.push(problem(path, "file is not UTF-8".into(), None)),
-                Err(e) => diags.push(problem(path, format!("cannot read file: {e}"), None)),
+        for path in &folder.data {
+            match read_text(path) {
+                Ok(text) => files.data.push((path.display().to_string(), text)),
+                Err(d) => diags.push(d),
             }
         }
-        if files.data.is_empty() && diags.is_empty() {
-            diags.push(problem(
-                dir,
-                "no *.toml data files in this folder".into(),
-                Some("a data set is a folder of *.toml files plus sources/*.txt"),
-            ));
-        }
-        let sources = dir.join("sources");
-        if let Ok(entries) = std::fs::read_dir(&sources) {
-            for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-                let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-                    continue;
-                };
-                match std::fs::read(&path).map(String::from_utf8) {
-                    Ok(Ok(text)) => {
-                        files.sources.insert(name, text);
-                    }
-                    Ok(Err(_)) => diags.push(problem(&path, "file is not UTF-8".into(), None)),
-                    Err(e) => diags.push(problem(&path, format!("cannot read: {e}"), None)),
-                }
-            }
-        }
+        diags.extend(folder.problems);
         if diags.is_empty() {
             Ok(files)
         } else {
@@ -127,14 +85,101 @@ impl SeedFiles {
         for (file, text) in &self.data {
             parse::parse_file(file, text, &mut collected, &mut diags);
         }
-        validate(&mut collected, &self.sources, &mut diags);
-        if diags.is_empty() {
-            Ok(collected.data)
-        } else {
-            diags.sort_by(|a, b| (&a.file, a.loc).cmp(&(&b.file, b.loc)));
-            diags.dedup();
-            Err(Diagnostics(diags))
+        finish(collected, self.sources.clone(), diags)
+    }
+}
+
+/// A data folder's file list: the data files by name, the source documents read, and the
+/// problems met (no data file, an unreadable source).
+struct Folder {
+    data: Vec<std::path::PathBuf>,
+    sources: BTreeMap<String, String>,
+    problems: Vec<Diagnostic>,
+}
+
+fn problem(path: &Path, message: String, hint: Option<&str>) -> Diagnostic {
+    Diagnostic::error(
+        path.display().to_string(),
+        Loc { line: 1, col: 1 },
+        message,
+        hint.map(str::to_string),
+    )
+}
+
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(_)) => Err(problem(path, "file is not UTF-8".into(), None)),
+        Err(e) => Err(problem(path, format!("cannot read file: {e}"), None)),
+    }
+}
+
+impl Folder {
+    /// Lists the data files and reads the sources; only a folder that cannot be read at all
+    /// is an error here, other problems are kept in `problems`.
+    fn scan(dir: &Path) -> Result<Folder, Diagnostics> {
+        let mut folder = Folder {
+            data: Vec::new(),
+            sources: BTreeMap::new(),
+            problems: Vec::new(),
+        };
+        let diags = &mut folder.problems;
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                let hint = "pass a folder of *.toml data files (see seed/README.md)";
+                return Err(Diagnostics(vec![problem(
+                    dir,
+                    format!("cannot read data folder: {e}"),
+                    Some(hint),
+                )]));
+            }
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        folder.data = paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        if folder.data.is_empty() {
+            diags.push(problem(
+                dir,
+                "no *.toml data files in this folder".into(),
+                Some("a data set is a folder of *.toml files plus sources/*.txt"),
+            ));
         }
+        let sources = dir.join("sources");
+        if let Ok(entries) = std::fs::read_dir(&sources) {
+            for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+                let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                    continue;
+                };
+                match std::fs::read(&path).map(String::from_utf8) {
+                    Ok(Ok(text)) => {
+                        folder.sources.insert(name, text);
+                    }
+                    Ok(Err(_)) => diags.push(problem(&path, "file is not UTF-8".into(), None)),
+                    Err(e) => diags.push(problem(&path, format!("cannot read: {e}"), None)),
+                }
+            }
+        }
+        Ok(folder)
+    }
+}
+
+/// Validates what the files gave and returns the data set, or every problem sorted by place.
+fn finish(
+    mut collected: Collected,
+    sources: BTreeMap<String, String>,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Dataset, Diagnostics> {
+    validate(&mut collected, sources, &mut diags);
+    if diags.is_empty() {
+        Ok(collected.data)
+    } else {
+        diags.sort_by(|a, b| (&a.file, a.loc).cmp(&(&b.file, b.loc)));
+        diags.dedup();
+        Err(Diagnostics(diags))
     }
 }
 
@@ -143,9 +188,30 @@ pub fn load_embedded() -> Result<Dataset, Diagnostics> {
     SeedFiles::embedded().load()
 }
 
-/// Loads and validates a data set folder.
+/// Loads and validates a data set folder, reading one data file at a time (a large folder's
+/// text is never all in memory).
 pub fn load_dir(dir: &Path) -> Result<Dataset, Diagnostics> {
-    SeedFiles::read_dir(dir)?.load()
+    let folder = Folder::scan(dir)?;
+    let mut diags = Vec::new();
+    let mut collected = Collected::default();
+    let mut unreadable = Vec::new();
+    for path in &folder.data {
+        match read_text(path) {
+            Ok(text) => parse::parse_file(
+                &path.display().to_string(),
+                &text,
+                &mut collected,
+                &mut diags,
+            ),
+            Err(d) => unreadable.push(d),
+        }
+    }
+    unreadable.extend(folder.problems);
+    if !unreadable.is_empty() {
+        // As `SeedFiles::read_dir`: files that cannot be read are the problems reported.
+        return Err(Diagnostics(unreadable));
+    }
+    finish(collected, folder.sources, diags)
 }
 
 fn error(file: &str, at: &At<String>, message: String, hint: Option<String>) -> Diagnostic {
@@ -161,7 +227,7 @@ fn kinds_phrase(kinds: &[EntityKind]) -> String {
 }
 
 /// The checks that need every file: unique ids, references, source files and quotes.
-fn validate(c: &mut Collected, sources: &BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) {
+fn validate(c: &mut Collected, sources: BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, (EntityKind, &str, Loc)> = HashMap::new();
     for d in &c.decls {
         if let Some((_, file, loc)) = ids.get(d.id.value.as_str()) {
@@ -232,13 +298,9 @@ fn validate(c: &mut Collected, sources: &BTreeMap<String, String>, diags: &mut V
         }
     }
 
-    let mut folded: HashMap<&str, String> = HashMap::new();
     for (decl_file, file) in &c.source_files {
-        match sources.get(&file.value) {
-            Some(text) => {
-                folded.insert(&file.value, fold_whitespace(text));
-            }
-            None => diags.push(error(
+        if !sources.contains_key(&file.value) {
+            diags.push(error(
                 decl_file,
                 file,
                 format!("source document `{}` not found", file.value),
@@ -246,11 +308,8 @@ fn validate(c: &mut Collected, sources: &BTreeMap<String, String>, diags: &mut V
                     "put it at sources/{} in the data folder",
                     file.value
                 )),
-            )),
+            ));
         }
-    }
-    for s in &mut c.data.sources {
-        s.text = sources.get(&s.file).cloned();
     }
     let source_file: HashMap<&str, &str> = c
         .data
@@ -258,13 +317,22 @@ fn validate(c: &mut Collected, sources: &BTreeMap<String, String>, diags: &mut V
         .iter()
         .map(|s| (s.id.as_str(), s.file.as_str()))
         .collect();
+    // A quote found as written is found once whitespace is folded too (folding both sides
+    // keeps a substring a substring); only the others need the folded text, made once.
+    let mut folded: HashMap<&str, String> = HashMap::new();
     for q in &c.quotes {
-        let Some(text) = source_file
+        let Some((file, text)) = source_file
             .get(q.source.value.as_str())
-            .and_then(|f| folded.get(f))
+            .and_then(|f| sources.get_key_value(*f))
         else {
             continue; // an unknown source or missing file is reported above
         };
+        if text.contains(&q.quote.value) {
+            continue;
+        }
+        let text = folded
+            .entry(file.as_str())
+            .or_insert_with(|| fold_whitespace(text));
         let quote = fold_whitespace(&q.quote.value);
         if !text.contains(&quote) {
             diags.push(error(
@@ -277,6 +345,21 @@ fn validate(c: &mut Collected, sources: &BTreeMap<String, String>, diags: &mut V
                 Some(quote_hint(text, &quote)),
             ));
         }
+    }
+    drop((folded, source_file));
+    // The documents move into the data set (a second source naming the same file copies it).
+    let mut sources = sources;
+    let mut moved: HashMap<String, usize> = HashMap::new();
+    for i in 0..c.data.sources.len() {
+        let file = c.data.sources[i].file.clone();
+        let text = match moved.get(&file) {
+            Some(&first) => c.data.sources[first].text.clone(),
+            None => {
+                moved.insert(file.clone(), i);
+                sources.remove(&file)
+            }
+        };
+        c.data.sources[i].text = text;
     }
 }
 
