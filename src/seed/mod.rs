@@ -17,7 +17,7 @@ use include_dir::{Dir, include_dir};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Loc, Severity};
 
-use crate::model::{Dataset, EntityKind, fold_whitespace, iso_country};
+use crate::model::{Dataset, EntityKind, iso_country};
 pub(crate) use diagnostic::did_you_mean;
 use parse::Collected;
 use reader::At;
@@ -81,11 +81,11 @@ impl SeedFiles {
     /// Parses and validates the files.
     pub fn load(&self) -> Result<Dataset, Diagnostics> {
         let mut diags = Vec::new();
-        let mut collected = Collected::default();
+        let mut collected = Collected::with_texts(self.sources.clone());
         for (file, text) in &self.data {
             parse::parse_file(file, text, &mut collected, &mut diags);
         }
-        finish(collected, self.sources.clone(), diags)
+        finish(collected, diags)
     }
 }
 
@@ -168,12 +168,8 @@ impl Folder {
 }
 
 /// Validates what the files gave and returns the data set, or every problem sorted by place.
-fn finish(
-    mut collected: Collected,
-    sources: BTreeMap<String, String>,
-    mut diags: Vec<Diagnostic>,
-) -> Result<Dataset, Diagnostics> {
-    validate(&mut collected, sources, &mut diags);
+fn finish(mut collected: Collected, mut diags: Vec<Diagnostic>) -> Result<Dataset, Diagnostics> {
+    validate(&mut collected, &mut diags);
     if diags.is_empty() {
         Ok(collected.data)
     } else {
@@ -191,9 +187,9 @@ pub fn load_embedded() -> Result<Dataset, Diagnostics> {
 /// Loads and validates a data set folder, reading one data file at a time (a large folder's
 /// text is never all in memory).
 pub fn load_dir(dir: &Path) -> Result<Dataset, Diagnostics> {
-    let folder = Folder::scan(dir)?;
+    let mut folder = Folder::scan(dir)?;
     let mut diags = Vec::new();
-    let mut collected = Collected::default();
+    let mut collected = Collected::with_texts(std::mem::take(&mut folder.sources));
     let mut unreadable = Vec::new();
     for path in &folder.data {
         match read_text(path) {
@@ -211,7 +207,7 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, Diagnostics> {
         // As `SeedFiles::read_dir`: files that cannot be read are the problems reported.
         return Err(Diagnostics(unreadable));
     }
-    finish(collected, folder.sources, diags)
+    finish(collected, diags)
 }
 
 fn error(file: &str, at: &At<String>, message: String, hint: Option<String>) -> Diagnostic {
@@ -227,7 +223,7 @@ fn kinds_phrase(kinds: &[EntityKind]) -> String {
 }
 
 /// The checks that need every file: unique ids, references, source files and quotes.
-fn validate(c: &mut Collected, sources: BTreeMap<String, String>, diags: &mut Vec<Diagnostic>) {
+fn validate(c: &mut Collected, diags: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, (EntityKind, &str, Loc)> = HashMap::new();
     for d in &c.decls {
         if let Some((_, file, loc)) = ids.get(d.id.value.as_str()) {
@@ -299,7 +295,7 @@ fn validate(c: &mut Collected, sources: BTreeMap<String, String>, diags: &mut Ve
     }
 
     for (decl_file, file) in &c.source_files {
-        if !sources.contains_key(&file.value) {
+        if !c.texts.contains_key(&file.value) {
             diags.push(error(
                 decl_file,
                 file,
@@ -311,44 +307,30 @@ fn validate(c: &mut Collected, sources: BTreeMap<String, String>, diags: &mut Ve
             ));
         }
     }
+    // Citations of sources declared after them (the others were checked while parsing).
     let source_file: HashMap<&str, &str> = c
         .data
         .sources
         .iter()
         .map(|s| (s.id.as_str(), s.file.as_str()))
         .collect();
-    // A quote found as written is found once whitespace is folded too (folding both sides
-    // keeps a substring a substring); only the others need the folded text, made once.
-    let mut folded: HashMap<&str, String> = HashMap::new();
     for q in &c.quotes {
         let Some((file, text)) = source_file
             .get(q.source.value.as_str())
-            .and_then(|f| sources.get_key_value(*f))
+            .and_then(|f| c.texts.get_key_value(*f))
         else {
             continue; // an unknown source or missing file is reported above
         };
-        if text.contains(&q.quote.value) {
-            continue;
-        }
-        let text = folded
-            .entry(file.as_str())
-            .or_insert_with(|| fold_whitespace(text));
-        let quote = fold_whitespace(&q.quote.value);
-        if !text.contains(&quote) {
-            diags.push(error(
-                &q.file,
-                &q.quote,
-                format!(
-                    "quote not found in source `{}`: \"{}\"",
-                    q.source.value, q.quote.value
-                ),
-                Some(quote_hint(text, &quote)),
-            ));
+        if let Some((message, hint)) =
+            parse::quote_problem(&mut c.folded, file, text, &q.source.value, &q.quote.value)
+        {
+            diags.push(error(&q.file, &q.quote, message, Some(hint)));
         }
     }
-    drop((folded, source_file));
+    drop(source_file);
+    c.folded = HashMap::new();
     // The documents move into the data set (a second source naming the same file copies it).
-    let mut sources = sources;
+    let mut sources = std::mem::take(&mut c.texts);
     let mut moved: HashMap<String, usize> = HashMap::new();
     for i in 0..c.data.sources.len() {
         let file = c.data.sources[i].file.clone();

@@ -46,6 +46,50 @@ pub(crate) struct Collected {
     pub quotes: Vec<QuoteCheck>,
     /// `(declaring file, file name)` for each source, to find its text.
     pub source_files: Vec<(Arc<str>, At<String>)>,
+    /// The source documents by file name, when known before parsing: a citation of a source
+    /// declared earlier is then checked at once instead of queued.
+    pub texts: std::collections::BTreeMap<String, String>,
+    /// The file of each source declared so far (the first declaration of an id).
+    pub declared_sources: std::collections::HashMap<String, String>,
+    /// Sources' texts with whitespace folded, made when a quote is not found as written.
+    pub folded: std::collections::HashMap<String, String>,
+}
+
+impl Collected {
+    /// Collects into `texts`, the source documents by file name.
+    pub fn with_texts(texts: std::collections::BTreeMap<String, String>) -> Collected {
+        Collected {
+            texts,
+            ..Collected::default()
+        }
+    }
+}
+
+/// The problem with `quote`, cited from a source whose document is `text` (in file `file`),
+/// if it is not there word for word with whitespace folded; `folded` caches folded texts.
+pub(crate) fn quote_problem(
+    folded: &mut std::collections::HashMap<String, String>,
+    file: &str,
+    text: &str,
+    source: &str,
+    quote: &str,
+) -> Option<(String, String)> {
+    // A quote found as written is found once whitespace is folded too (folding both sides
+    // keeps a substring a substring); only the others need the folded text, made once.
+    if text.contains(quote) {
+        return None;
+    }
+    let text = folded
+        .entry(file.to_string())
+        .or_insert_with(|| fold_whitespace(text));
+    let folded_quote = fold_whitespace(quote);
+    if text.contains(&folded_quote) {
+        return None;
+    }
+    Some((
+        format!("quote not found in source `{source}`: \"{quote}\""),
+        super::quote_hint(text, &folded_quote),
+    ))
 }
 
 const TABLES: &[&str] = &[
@@ -182,7 +226,7 @@ impl Parser<'_, '_, '_> {
                 return Vec::new();
             }
         };
-        let mut cites = Vec::new();
+        let mut cites = Vec::with_capacity(items.len());
         for item in items {
             let Some(c) = TableReader::new(self.ctx, item, "cite entry", &["source", "quote"])
             else {
@@ -191,21 +235,41 @@ impl Parser<'_, '_, '_> {
             let source = c.req_str(self.ctx, "source");
             let quote = c.req_str(self.ctx, "quote");
             if let (Some(source), Some(quote)) = (source, quote) {
-                self.out.refs.push(RefCheck {
-                    file: self.file(),
-                    at: source.clone(),
-                    field: "source",
-                    allowed: &[EntityKind::Source],
-                });
                 cites.push(Citation {
                     source: source.value.clone(),
                     quote: quote.value.clone(),
                 });
-                self.out.quotes.push(QuoteCheck {
-                    file: self.file(),
-                    source,
-                    quote,
-                });
+                let out = &mut *self.out;
+                match out.declared_sources.get(&source.value) {
+                    // A source declared earlier: its reference holds, and its quote is
+                    // checked now (a missing document is reported with the declaration).
+                    Some(file) => {
+                        if let Some(text) = out.texts.get(file)
+                            && let Some((message, hint)) = quote_problem(
+                                &mut out.folded,
+                                file,
+                                text,
+                                &source.value,
+                                &quote.value,
+                            )
+                        {
+                            self.ctx.error_at(quote.loc, message, Some(hint));
+                        }
+                    }
+                    None => {
+                        out.refs.push(RefCheck {
+                            file: self.file.clone(),
+                            at: source.clone(),
+                            field: "source",
+                            allowed: &[EntityKind::Source],
+                        });
+                        out.quotes.push(QuoteCheck {
+                            file: self.file.clone(),
+                            source,
+                            quote,
+                        });
+                    }
+                }
             }
         }
         cites
@@ -328,6 +392,12 @@ impl Parser<'_, '_, '_> {
         let publisher = t.opt_str(self.ctx, "publisher").map(|a| a.value);
         let year = self.opt_date(&t, "year");
         let description = t.opt_str(self.ctx, "description").map(|a| a.value);
+        if let (Some(id), Some(f)) = (&id, &file) {
+            self.out
+                .declared_sources
+                .entry(id.value.clone())
+                .or_insert_with(|| f.value.clone());
+        }
         if let Some(f) = &file {
             if f.value.contains(['/', '\\']) || f.value.starts_with('.') {
                 self.ctx.error_at(

@@ -336,3 +336,38 @@ fn a_missing_folder_is_a_clear_error() {
         diags[0]
     );
 }
+
+/// A citation is checked while parsing when its source was declared before it, and after
+/// every file is read when the source comes later: either way the same problems, located the
+/// same, and a valid data set loads the same.
+#[test]
+fn quotes_are_checked_the_same_whether_the_source_comes_before_or_after() {
+    let split = VALID.find("[[organization]]").unwrap();
+    let (source, rest) = VALID.split_at(split);
+    let broken = rest.replacen("funded US$6.8 million", "funded USD 6.8 million", 1);
+    let mut seen = Vec::new();
+    // "a.toml" sorts before "b.toml": the citations come first, then last.
+    for (first, second) in [(source, broken.as_str()), (broken.as_str(), source)] {
+        let dir = data_dir(&[("a.toml", first), ("b.toml", second)]);
+        let diags = seed::load_dir(&dir.path).expect_err("the quote is wrong").0;
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let d = &diags[0];
+        assert!(d.message.contains("quote not found in source `brief`"), "{d}");
+        assert!(d.hint.as_deref().unwrap().contains("the source has \"funded\""), "{d}");
+        let line = broken
+            .lines()
+            .position(|l| l.contains("funded USD 6.8"))
+            .unwrap()
+            + 1;
+        assert_eq!(d.loc.line, line, "{d}");
+        seen.push((d.message.clone(), d.hint.clone(), d.loc));
+        // Fixed, both orders load to the same data.
+        let fixed = data_dir(&[("a.toml", first), ("b.toml", second)].map(|(n, t)| {
+            (n, if t == broken { rest } else { t })
+        }));
+        let data = seed::load_dir(&fixed.path).expect("valid in either order");
+        assert_eq!(data.sources[0].text.as_deref(), Some(SOURCE));
+        assert_eq!(data.relations.len(), 1);
+    }
+    assert_eq!(seen[0], seen[1]);
+}
