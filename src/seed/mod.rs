@@ -222,38 +222,26 @@ fn kinds_phrase(kinds: &[EntityKind]) -> String {
     }
 }
 
+/// "`field` must name a source, but `id` is a organization".
+fn wrong_kind(field: &str, allowed: &[EntityKind], id: &str, kind: EntityKind) -> String {
+    format!(
+        "`{field}` must name {}, but `{id}` is a {}",
+        kinds_phrase(allowed),
+        kind.code()
+    )
+}
+
 /// The checks that need every file: unique ids, references, source files and quotes.
 fn validate(c: &mut Collected, diags: &mut Vec<Diagnostic>) {
-    let mut ids: HashMap<&str, (EntityKind, &str, Loc)> = HashMap::new();
-    for d in &c.decls {
-        if let Some((_, file, loc)) = ids.get(d.id.value.as_str()) {
-            diags.push(error(
-                &d.file,
-                &d.id,
-                format!("duplicate id `{}`", d.id.value),
-                Some(format!(
-                    "first defined at {file}:{}:{}; ids are unique across all files and kinds",
-                    loc.line, loc.col
-                )),
-            ));
-        } else {
-            ids.insert(&d.id.value, (d.kind, &d.file, d.id.loc));
-        }
-    }
-
+    // Duplicates, and references to ids declared before them, were checked while parsing.
+    let ids = &c.ids;
     for r in &c.refs {
         match ids.get(r.at.value.as_str()) {
             Some((kind, _, _)) if r.allowed.contains(kind) => {}
             Some((kind, _, _)) => diags.push(error(
                 &r.file,
                 &r.at,
-                format!(
-                    "`{}` must name {}, but `{}` is a {}",
-                    r.field,
-                    kinds_phrase(r.allowed),
-                    r.at.value,
-                    kind.code()
-                ),
+                wrong_kind(r.field, r.allowed, &r.at.value, *kind),
                 None,
             )),
             None if r.allowed == [EntityKind::Country] => {
@@ -274,7 +262,7 @@ fn validate(c: &mut Collected, diags: &mut Vec<Diagnostic>) {
                 let candidates = ids
                     .iter()
                     .filter(|(_, (k, _, _))| r.allowed.contains(k))
-                    .map(|(id, _)| *id);
+                    .map(|(id, _)| id.as_str());
                 let hint = did_you_mean(&r.at.value, candidates)
                     .map(|s| format!("did you mean `{s}`?"))
                     .or_else(|| {

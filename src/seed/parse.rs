@@ -30,18 +30,12 @@ pub(crate) struct QuoteCheck {
     pub quote: At<String>,
 }
 
-/// An id declaration, for uniqueness.
-pub(crate) struct Decl {
-    pub file: Arc<str>,
-    pub id: At<String>,
-    pub kind: EntityKind,
-}
-
 /// Everything read from the files so far.
 #[derive(Default)]
 pub(crate) struct Collected {
     pub data: Dataset,
-    pub decls: Vec<Decl>,
+    /// Every id declared so far: its kind, and where it was first declared.
+    pub ids: std::collections::HashMap<String, (EntityKind, Arc<str>, super::Loc)>,
     pub refs: Vec<RefCheck>,
     pub quotes: Vec<QuoteCheck>,
     /// `(declaring file, file name)` for each source, to find its text.
@@ -118,6 +112,22 @@ pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mu
             Some("see https://toml.io for the syntax; strings need double quotes".into()),
         );
     }
+    // The file's tables come in key order (`relation` before `source`): note its sources
+    // first, so its citations of them are checked at once rather than queued.
+    if let Some(DeValue::Array(items)) = doc.get_ref().get("source").map(|v| v.get_ref()) {
+        for item in items {
+            let Some(t) = item.get_ref().as_table() else {
+                continue;
+            };
+            let text = |k: &str| t.get(k).and_then(|v| v.get_ref().as_str());
+            // As `source` records it: only a complete declaration.
+            if let (Some(id), Some(file), Some(_)) = (text("id"), text("file"), text("title")) {
+                out.declared_sources
+                    .entry(id.to_string())
+                    .or_insert_with(|| file.to_string());
+            }
+        }
+    }
     for (key, value) in doc.get_ref().iter() {
         let name: &str = key.get_ref();
         let Some(&table) = TABLES.iter().find(|t| **t == name) else {
@@ -187,20 +197,38 @@ impl Parser<'_, '_, '_> {
                 Some("ids are slugs: lower-case ASCII letters, digits and `-`".into()),
             );
         }
-        self.out.decls.push(Decl {
-            file: self.file(),
-            id: id.clone(),
-            kind,
-        });
+        match self.out.ids.get(&id.value) {
+            Some((_, file, loc)) => {
+                let hint = format!(
+                    "first defined at {file}:{}:{}; ids are unique across all files and kinds",
+                    loc.line, loc.col
+                );
+                self.ctx
+                    .error_at(id.loc, format!("duplicate id `{}`", id.value), Some(hint));
+            }
+            None => {
+                let first = (kind, self.file.clone(), id.loc);
+                self.out.ids.insert(id.value.clone(), first);
+            }
+        }
     }
 
+    /// Checks a reference to an id declared already; queues the others until every file is
+    /// read.
     fn refer(&mut self, at: &At<String>, field: &'static str, allowed: &'static [EntityKind]) {
-        self.out.refs.push(RefCheck {
-            file: self.file(),
-            at: at.clone(),
-            field,
-            allowed,
-        });
+        match self.out.ids.get(&at.value) {
+            Some((kind, _, _)) if allowed.contains(kind) => {}
+            Some((kind, _, _)) => {
+                let message = super::wrong_kind(field, allowed, &at.value, *kind);
+                self.ctx.error_at(at.loc, message, None);
+            }
+            None => self.out.refs.push(RefCheck {
+                file: self.file(),
+                at: at.clone(),
+                field,
+                allowed,
+            }),
+        }
     }
 
     fn cite(&mut self, t: &TableReader<'_, '_>) -> Vec<Citation> {
@@ -392,12 +420,6 @@ impl Parser<'_, '_, '_> {
         let publisher = t.opt_str(self.ctx, "publisher").map(|a| a.value);
         let year = self.opt_date(&t, "year");
         let description = t.opt_str(self.ctx, "description").map(|a| a.value);
-        if let (Some(id), Some(f)) = (&id, &file) {
-            self.out
-                .declared_sources
-                .entry(id.value.clone())
-                .or_insert_with(|| f.value.clone());
-        }
         if let Some(f) = &file {
             if f.value.contains(['/', '\\']) || f.value.starts_with('.') {
                 self.ctx.error_at(
@@ -409,6 +431,10 @@ impl Parser<'_, '_, '_> {
             self.out.source_files.push((self.file(), f.clone()));
         }
         if let (Some(id), Some(file), Some(title)) = (id, file, title) {
+            self.out
+                .declared_sources
+                .entry(id.value.clone())
+                .or_insert_with(|| file.value.clone());
             self.out.data.sources.push(Source {
                 id: id.value,
                 file: file.value,

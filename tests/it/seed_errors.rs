@@ -352,8 +352,17 @@ fn quotes_are_checked_the_same_whether_the_source_comes_before_or_after() {
         let diags = seed::load_dir(&dir.path).expect_err("the quote is wrong").0;
         assert_eq!(diags.len(), 1, "{diags:#?}");
         let d = &diags[0];
-        assert!(d.message.contains("quote not found in source `brief`"), "{d}");
-        assert!(d.hint.as_deref().unwrap().contains("the source has \"funded\""), "{d}");
+        assert!(
+            d.message.contains("quote not found in source `brief`"),
+            "{d}"
+        );
+        assert!(
+            d.hint
+                .as_deref()
+                .unwrap()
+                .contains("the source has \"funded\""),
+            "{d}"
+        );
         let line = broken
             .lines()
             .position(|l| l.contains("funded USD 6.8"))
@@ -362,12 +371,38 @@ fn quotes_are_checked_the_same_whether_the_source_comes_before_or_after() {
         assert_eq!(d.loc.line, line, "{d}");
         seen.push((d.message.clone(), d.hint.clone(), d.loc));
         // Fixed, both orders load to the same data.
-        let fixed = data_dir(&[("a.toml", first), ("b.toml", second)].map(|(n, t)| {
-            (n, if t == broken { rest } else { t })
-        }));
+        let fixed = data_dir(
+            &[("a.toml", first), ("b.toml", second)]
+                .map(|(n, t)| (n, if t == broken { rest } else { t })),
+        );
         let data = seed::load_dir(&fixed.path).expect("valid in either order");
         assert_eq!(data.sources[0].text.as_deref(), Some(SOURCE));
         assert_eq!(data.relations.len(), 1);
+    }
+    assert_eq!(seen[0], seen[1]);
+}
+
+/// A reference to an id declared before it is checked while parsing, one declared after it
+/// once every file is read: the same problem either way, at the same place.
+#[test]
+fn references_are_checked_the_same_whether_declared_before_or_after() {
+    let split = VALID.find("[[relation]]").unwrap();
+    let (entities, relation) = VALID.split_at(split);
+    let broken = relation.replacen("to = \"rvc\"", "to = \"JP\"", 1);
+    let line = broken.lines().position(|l| l == "to = \"JP\"").unwrap() + 1;
+    let mut seen = Vec::new();
+    for (a, b) in [(entities, broken.as_str()), (broken.as_str(), entities)] {
+        let dir = data_dir(&[("a.toml", a), ("b.toml", b)]);
+        let diags = seed::load_dir(&dir.path).expect_err("a wrong kind").0;
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let d = &diags[0];
+        assert_eq!(
+            d.message,
+            "`to` must name one of: project, programme, organization, but `JP` is a country"
+        );
+        assert_eq!(d.loc.line, line, "{d}");
+        assert!(d.file.ends_with(if a == entities { "b.toml" } else { "a.toml" }));
+        seen.push((d.message.clone(), d.loc));
     }
     assert_eq!(seen[0], seen[1]);
 }
