@@ -401,7 +401,10 @@ fn references_are_checked_the_same_whether_declared_before_or_after() {
             "`to` must name one of: project, programme, organization, but `JP` is a country"
         );
         assert_eq!(d.loc.line, line, "{d}");
-        assert!(d.file.ends_with(if a == entities { "b.toml" } else { "a.toml" }));
+        assert!(
+            d.file
+                .ends_with(if a == entities { "b.toml" } else { "a.toml" })
+        );
         seen.push((d.message.clone(), d.loc));
     }
     assert_eq!(seen[0], seen[1]);
