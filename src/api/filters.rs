@@ -107,13 +107,21 @@ pub fn organizations(
     w: &OrganizationWhere,
     order: &OrganizationOrder,
 ) -> Result<Vec<NodeIndex>> {
-    let mut list = g.nodes_of(EK::Organization).to_vec();
-    if let Some(kinds) = &w.kind {
-        let kinds: Vec<model::OrgKind> = kinds.iter().map(|k| (*k).into()).collect();
-        list.retain(
-            |ix| matches!(g.entity(*ix), Entity::Organization(o) if kinds.contains(&o.kind)),
-        );
-    }
+    // A kind filter starts from those kinds' lists, put back in label order.
+    let mut list = match &w.kind {
+        Some(kinds) => {
+            let mut kinds: Vec<model::OrgKind> = kinds.iter().map(|k| (*k).into()).collect();
+            kinds.sort();
+            kinds.dedup();
+            let mut list: Vec<NodeIndex> = kinds
+                .iter()
+                .flat_map(|k| g.organizations_of_kind(*k).iter().copied())
+                .collect();
+            list.sort_by_key(|ix| g.kind_rank(*ix));
+            list
+        }
+        None => g.nodes_of(EK::Organization).to_vec(),
+    };
     if let Some(code) = &w.country {
         let c = country_ix(g, code)?;
         let code = g.entity(c).id();

@@ -248,6 +248,21 @@ impl KnowledgeGraph {
         })
     }
 
+    /// The organisations of `kind`, in label order (that of `nodes_of(Organization)`),
+    /// grouped once per graph, so a filter on kinds starts from its candidates.
+    pub fn organizations_of_kind(&self, kind: crate::model::OrgKind) -> &[NodeIndex] {
+        let lists = self.analytics.org_kinds.get_or_init(|| {
+            let mut lists: HashMap<crate::model::OrgKind, Vec<NodeIndex>> = HashMap::new();
+            for ix in self.nodes_of(EntityKind::Organization) {
+                if let super::Entity::Organization(o) = self.entity(*ix) {
+                    lists.entry(o.kind).or_default().push(*ix);
+                }
+            }
+            lists
+        });
+        lists.get(&kind).map_or(&[], Vec::as_slice)
+    }
+
     /// [`KnowledgeGraph::funded_projects`] computed once per donor and kept (within
     /// [`CACHED_FUNDED_ITEMS`]), with each project's position, so a page of a ministry's
     /// projects costs the page, not a walk of every programme it funds.
@@ -418,6 +433,8 @@ pub(super) struct Cache {
     components: OnceLock<Arc<Vec<Vec<u32>>>>,
     metrics: OnceLock<Arc<NodeMetrics>>,
     donor_links: OnceLock<Arc<Vec<super::DonorLink>>>,
+    /// Organisations by kind, each list in label order.
+    org_kinds: OnceLock<HashMap<crate::model::OrgKind, Vec<NodeIndex>>>,
     /// `funded_projects` per (donor, indirect), with the items they hold in all.
     funded: Mutex<(FundedLists, usize)>,
     /// Held while an uncached parameterised result is computed (see `single_flight`).

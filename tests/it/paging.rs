@@ -204,3 +204,54 @@ async fn funded_projects_page_by_seeking_in_either_direction() {
         .await;
     assert_eq!(err["extensions"]["code"], "INVALID_CURSOR", "{err}");
 }
+
+/// `organizations(where: { kind })` starts from per-kind lists: the same organisations, in
+/// the same (label) order and either direction, as filtering the whole list.
+#[tokio::test]
+async fn organization_kind_filters_match_a_scan() {
+    let app = TestApp::new();
+    let all = app
+        .data(r#"{ organizations(first: 100) { totalCount nodes { id kind } } }"#)
+        .await;
+    assert!(all["organizations"]["totalCount"].as_u64().unwrap() <= 100);
+    let all = all["organizations"]["nodes"].as_array().unwrap().clone();
+    let mut kinds: Vec<String> = all
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    assert!(kinds.len() >= 3, "{kinds:?}");
+    let sets = [
+        vec![kinds[0].clone()],
+        vec![kinds[1].clone(), kinds[0].clone()],
+        vec![kinds[2].clone(), kinds[2].clone(), kinds[1].clone()],
+        kinds.clone(),
+    ];
+    for set in sets {
+        let expected: Vec<&str> = all
+            .iter()
+            .filter(|o| set.iter().any(|k| o["kind"] == k.as_str()))
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        for (direction, reversed) in [("ASC", false), ("DESC", true)] {
+            let q = format!(
+                "{{ organizations(first: 100, where: {{ kind: [{}] }}, orderBy: {{ field: NAME, direction: {direction} }}) {{ totalCount nodes {{ id }} }} }}",
+                set.join(", ")
+            );
+            let d = app.data(&q).await;
+            let got: Vec<&str> = d["organizations"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap())
+                .collect();
+            let mut want = expected.clone();
+            if reversed {
+                want.reverse();
+            }
+            assert_eq!(got, want, "{set:?} {direction}");
+            assert_eq!(d["organizations"]["totalCount"], expected.len());
+        }
+    }
+}
