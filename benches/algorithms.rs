@@ -12,21 +12,9 @@ use aidgraph::analysis::{self, Snapshot};
 use aidgraph::graph::{Filter, KnowledgeGraph, PathQuery, PathView};
 use aidgraph::model::{Citation, Dataset, OrgKind, Organization, Relation, RelationType};
 
-/// SplitMix64: a tiny deterministic generator, so the graphs are the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "common/splitmix.rs"]
+mod splitmix;
+use splitmix::Rng;
 
 /// A preferential-attachment graph (Barabási-Albert, 3 edges per new node, directed from the
 /// new node to the old one): hubs with thousands of links and a long tail, as in donor data.

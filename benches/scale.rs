@@ -75,7 +75,7 @@ fn page_query(rt: &tokio::runtime::Runtime, schema: &AidSchema, node: &str, skip
         rt,
         schema,
         &format!(
-            r#"{{ node(id: "{node}") {{ ... on Node {{ id }} ... on Organization {{ relations(first: {skip}) {{ pageInfo {{ endCursor }} }} }}
+            r#"{{ node(id: "{node}") {{ ... on Organization {{ relations(first: {skip}) {{ pageInfo {{ endCursor }} }} }}
                  ... on Project {{ relations(first: {skip}) {{ pageInfo {{ endCursor }} }} }} }} }}"#
         ),
     );

@@ -296,16 +296,11 @@ fn validate(c: &mut Collected, diags: &mut Vec<Diagnostic>) {
         }
     }
     // Citations of sources declared after them (the others were checked while parsing).
-    let source_file: HashMap<&str, &str> = c
-        .data
-        .sources
-        .iter()
-        .map(|s| (s.id.as_str(), s.file.as_str()))
-        .collect();
     for q in &c.quotes {
-        let Some((file, text)) = source_file
-            .get(q.source.value.as_str())
-            .and_then(|f| c.texts.get_key_value(*f))
+        let Some((file, text)) = c
+            .declared_sources
+            .get(&q.source.value)
+            .and_then(|f| c.texts.get_key_value(f))
         else {
             continue; // an unknown source or missing file is reported above
         };
@@ -315,7 +310,6 @@ fn validate(c: &mut Collected, diags: &mut Vec<Diagnostic>) {
             diags.push(error(&q.file, &q.quote, message, Some(hint)));
         }
     }
-    drop(source_file);
     c.folded = HashMap::new();
     // The documents move into the data set (a second source naming the same file copies it).
     let mut sources = std::mem::take(&mut c.texts);

@@ -43,7 +43,7 @@ pub(crate) struct Collected {
     /// The source documents by file name, when known before parsing: a citation of a source
     /// declared earlier is then checked at once instead of queued.
     pub texts: std::collections::BTreeMap<String, String>,
-    /// The file of each source declared so far (the first declaration of an id).
+    /// The file of each source declared so far (its first complete declaration).
     pub declared_sources: std::collections::HashMap<String, String>,
     /// Sources' texts with whitespace folded, made when a quote is not found as written.
     pub folded: std::collections::HashMap<String, String>,

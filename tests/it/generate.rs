@@ -13,13 +13,22 @@ fn aidgraph() -> Command {
     Command::new(env!("CARGO_BIN_EXE_aidgraph"))
 }
 
-fn generate(dir: &Path, name: &str, nodes: usize, seed: u64) -> PathBuf {
+/// Runs `aidgraph generate --format FORMAT --nodes N --seed S --out dir/name`; asserts it
+/// succeeded and that its summary contains `says`.
+pub fn generate_as(
+    format: &str,
+    dir: &Path,
+    name: &str,
+    nodes: usize,
+    seed: u64,
+    says: &str,
+) -> PathBuf {
     let path = dir.join(name);
     let out = aidgraph()
         .args([
             "generate",
             "--format",
-            "iati",
+            format,
             "--nodes",
             &nodes.to_string(),
         ])
@@ -27,13 +36,21 @@ fn generate(dir: &Path, name: &str, nodes: usize, seed: u64) -> PathBuf {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains(&format!("{nodes} activities")),
-        "{}",
-        stderr(&out)
-    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains(says), "{err}");
     path
+}
+
+fn generate(dir: &Path, name: &str, nodes: usize, seed: u64) -> PathBuf {
+    generate_as(
+        "iati",
+        dir,
+        name,
+        nodes,
+        seed,
+        &format!("{nodes} activities"),
+    )
 }
 
 pub fn stderr(out: &Output) -> String {
@@ -316,26 +333,7 @@ fn bad_arguments_are_usage_errors_and_an_unwritable_path_fails_cleanly() {
 
 /// Runs `aidgraph generate --format seed` into `dir/name`.
 fn generate_seed(dir: &Path, name: &str, nodes: usize, seed: u64) -> PathBuf {
-    let path = dir.join(name);
-    let out = aidgraph()
-        .args([
-            "generate",
-            "--format",
-            "seed",
-            "--nodes",
-            &nodes.to_string(),
-        ])
-        .args(["--seed", &seed.to_string(), "--out"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("implements every project"),
-        "{}",
-        stderr(&out)
-    );
-    path
+    generate_as("seed", dir, name, nodes, seed, "implements every project")
 }
 
 /// Every file under `dir` (relative path, bytes), in name order.

@@ -10,6 +10,7 @@ use aidgraph::{iati, seed};
 use serde_json::Value;
 
 use crate::app::TestApp;
+use crate::generate::generate_as;
 
 fn round_trip(g: &KnowledgeGraph) -> (Vec<u8>, KnowledgeGraph) {
     let mut bytes = Vec::new();
@@ -195,21 +196,9 @@ const GENERATED_PROBES: &[&str] = &[
 #[tokio::test]
 async fn a_generated_graph_answers_the_same_from_its_snapshot() {
     let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("seed");
-    let file = dir.path().join("generated.snapshot");
-    for (format, out) in [("seed", &folder), ("snapshot", &file)] {
-        let run = Command::new(env!("CARGO_BIN_EXE_aidgraph"))
-            .args([
-                "generate", "--format", format, "--nodes", "3000", "--seed", "11",
-            ])
-            .arg("--out")
-            .arg(out)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&run.stderr);
-        assert!(run.status.success(), "{format}: {err}");
-        assert!(err.contains("implements every project"), "{err}");
-    }
+    let says = "implements every project";
+    let folder = generate_as("seed", dir.path(), "seed", 3000, 11, says);
+    let file = generate_as("snapshot", dir.path(), "generated.snapshot", 3000, 11, says);
     assert!(
         !dir.path().join("generated.snapshot.seed.partial").exists(),
         "the intermediate folder is removed"
