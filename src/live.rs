@@ -67,7 +67,10 @@ impl DataSource {
     pub fn build(&self) -> Result<KnowledgeGraph, Diagnostics> {
         match self {
             DataSource::Snapshot(path) => read_snapshot(path),
-            _ => Ok(KnowledgeGraph::build(self.load()?)),
+            // Seed files stage their relations for the graph as they are read.
+            DataSource::Embedded => seed::build_embedded(),
+            DataSource::Dir(dir) => seed::build_dir(dir),
+            DataSource::WithIati { .. } => Ok(KnowledgeGraph::build(self.load()?)),
         }
     }
 

@@ -52,15 +52,16 @@ fn key(kind: RelationType, other: EntityKind) -> u16 {
 }
 
 impl Adjacency {
-    /// Builds the rows from the edges in index order: `(from, to, type)`, and each node's kind.
-    pub fn build(
+    /// Builds the rows from the edges in index order (`edges()` lists them afresh, as
+    /// `(from, to, type)`: a graph's edges need no copy), and each node's kind.
+    pub fn build<I: ExactSizeIterator<Item = (u32, u32, RelationType)>>(
         nodes: usize,
-        edges: &[(u32, u32, RelationType)],
+        edges: impl Fn() -> I,
         kind_of: impl Fn(u32) -> EntityKind,
     ) -> Adjacency {
         let rows = |outgoing: bool| {
             let mut start = vec![0u32; nodes + 1];
-            for &(a, b, _) in edges {
+            for (a, b, _) in edges() {
                 let at = if outgoing { a } else { b };
                 start[at as usize + 1] += 1;
             }
@@ -68,9 +69,9 @@ impl Adjacency {
                 start[i + 1] += start[i];
             }
             let mut fill = start.clone();
-            let mut key_of = vec![0u16; edges.len()];
-            let mut entry = vec![Adj { edge: 0, other: 0 }; edges.len()];
-            for (i, &(a, b, kind)) in edges.iter().enumerate() {
+            let mut key_of = vec![0u16; edges().len()];
+            let mut entry = vec![Adj { edge: 0, other: 0 }; edges().len()];
+            for (i, (a, b, kind)) in edges().enumerate() {
                 let (at, other) = if outgoing { (a, b) } else { (b, a) };
                 let slot = fill[at as usize] as usize;
                 fill[at as usize] += 1;
@@ -287,7 +288,7 @@ mod tests {
             (0, 3, InCountry),
             (0, 1, Funds),
         ];
-        let adj = Adjacency::build(4, &edges, |n| kinds[n as usize]);
+        let adj = Adjacency::build(4, || edges.iter().copied(), |n| kinds[n as usize]);
         let funds = adj.of_type(0, Direction::Outgoing, Funds);
         assert_eq!(funds.len(), 3);
         let to_projects = adj.of_type_to(0, Direction::Outgoing, Funds, Project);

@@ -137,12 +137,34 @@ impl Table {
     }
 }
 
-/// Fills a [`Citations`]: every node's list first, in node order, then every edge's.
-#[derive(Default)]
+/// Fills a [`Citations`]: each node's list in node order, each edge's in edge order.
 pub struct Builder {
-    out: Citations,
-    seen: HashMap<u64, u32>,
+    table: Table,
+    /// Each kind's node lists and the edge lists are kept apart while building (the seed
+    /// loader cites records and relations as it parses them, kinds interleaved) and joined
+    /// by `finish`, kinds in `EntityKind::ALL` order (the graph's node order).
+    node_start: [Vec<u32>; KINDS],
+    node_ids: [Vec<u32>; KINDS],
+    edge_start: Vec<u32>,
+    edge_ids: Vec<u32>,
+    /// The distinct citations' ids, found by the hash of what they cite (4 bytes a row,
+    /// where a map from hash to id takes 16).
+    seen: hashbrown::HashTable<u32>,
     source_ids: HashMap<String, u32>,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            table: Table::default(),
+            node_start: std::array::from_fn(|_| vec![0]),
+            node_ids: Default::default(),
+            edge_start: vec![0],
+            edge_ids: Vec::new(),
+            seen: hashbrown::HashTable::new(),
+            source_ids: HashMap::new(),
+        }
+    }
 }
 
 fn hash(c: &Citation) -> u64 {
@@ -152,25 +174,41 @@ fn hash(c: &Citation) -> u64 {
     h.finish()
 }
 
+/// [`hash`] of row `i` of `table`.
+fn hash_row(table: &Table, i: usize) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    table.sources[table.source[i] as usize]
+        .as_str()
+        .hash(&mut h);
+    table.quote(i).hash(&mut h);
+    h.finish()
+}
+
 impl Builder {
-    fn push(&mut self, cites: Vec<Citation>) {
+    /// The table id of each citation, adding the new ones.
+    fn intern(&mut self, cites: Vec<Citation>, list: List) {
         for c in cites {
             let h = hash(&c);
-            let id = match self.seen.get(&h) {
-                Some(&id) if self.out.table.is(id as usize, &c) => id,
-                Some(_) => self.add(c),
+            let table = &self.table;
+            let id = match self.seen.find(h, |&id| table.is(id as usize, &c)) {
+                Some(&id) => id,
                 None => {
                     let id = self.add(c);
-                    self.seen.insert(h, id);
+                    let table = &self.table;
+                    self.seen
+                        .insert_unique(h, id, |&id| hash_row(table, id as usize));
                     id
                 }
             };
-            self.out.ids.push(id);
+            match list {
+                List::Node(kind) => self.node_ids[kind].push(id),
+                List::Edge => self.edge_ids.push(id),
+            }
         }
     }
 
     fn add(&mut self, c: Citation) -> u32 {
-        let table = &mut self.out.table;
+        let table = &mut self.table;
         let source = *self.source_ids.entry(c.source.clone()).or_insert_with(|| {
             table.sources.push(c.source.clone());
             (table.sources.len() - 1) as u32
@@ -179,34 +217,88 @@ impl Builder {
         (table.len() - 1) as u32
     }
 
-    pub fn node(&mut self, cites: Vec<Citation>) {
-        if self.out.node_start.is_empty() {
-            self.out.node_start.push(0);
-        }
-        self.push(cites);
-        self.out.node_start.push(self.out.ids.len() as u32);
+    /// The citations of the next node of the kind in slot `kind` of `EntityKind::ALL`.
+    pub fn node(&mut self, kind: usize, cites: Vec<Citation>) {
+        self.intern(cites, List::Node(kind));
+        self.node_start[kind].push(self.node_ids[kind].len() as u32);
     }
 
+    /// The next edge's citations.
     pub fn edge(&mut self, cites: Vec<Citation>) {
-        if self.out.edge_start.is_empty() {
-            self.out.edge_start.push(self.out.ids.len() as u32);
-        }
-        self.push(cites);
-        self.out.edge_start.push(self.out.ids.len() as u32);
+        self.intern(cites, List::Edge);
+        self.edge_start.push(self.edge_ids.len() as u32);
     }
 
-    pub fn finish(mut self) -> Citations {
-        let end = self.out.ids.len() as u32;
-        if self.out.node_start.is_empty() {
-            self.out.node_start.push(end);
+    /// The next edge's citations: those of node `i` of the kind in slot `kind`.
+    pub fn edge_as_node(&mut self, kind: usize, i: usize) {
+        let (a, b) = (self.node_start[kind][i], self.node_start[kind][i + 1]);
+        for j in a..b {
+            let id = self.node_ids[kind][j as usize];
+            self.edge_ids.push(id);
         }
-        if self.out.edge_start.is_empty() {
-            self.out.edge_start.push(end);
-        }
-        self.out.table.shrink_to_fit();
-        self.out.ids.shrink_to_fit();
-        self.out
+        self.edge_start.push(self.edge_ids.len() as u32);
     }
+
+    /// How many edges have their citations here.
+    pub fn edges(&self) -> usize {
+        self.edge_start.len() - 1
+    }
+
+    /// Keeps the citations of the edges `keep` says yes to, in order (the others' stay in
+    /// the table, unreferenced).
+    pub fn retain_edges(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let mut start = vec![0];
+        let mut ids = Vec::new();
+        for e in 0..self.edges() {
+            if keep(e) {
+                let (a, b) = (self.edge_start[e] as usize, self.edge_start[e + 1] as usize);
+                ids.extend_from_slice(&self.edge_ids[a..b]);
+                start.push(ids.len() as u32);
+            }
+        }
+        self.edge_start = start;
+        self.edge_ids = ids;
+    }
+
+    pub fn finish(self) -> Citations {
+        let Builder {
+            mut table,
+            node_start: kind_start,
+            node_ids: kind_ids,
+            edge_start,
+            edge_ids,
+            ..
+        } = self;
+        let nodes: usize = kind_start.iter().map(|s| s.len() - 1).sum();
+        let total = kind_ids.iter().map(Vec::len).sum::<usize>() + edge_ids.len();
+        let mut node_start = Vec::with_capacity(nodes + 1);
+        node_start.push(0);
+        let mut ids = Vec::with_capacity(total);
+        for (start, list) in kind_start.iter().zip(kind_ids) {
+            let base = ids.len() as u32;
+            node_start.extend(start[1..].iter().map(|s| s + base));
+            ids.extend_from_slice(&list);
+        }
+        let base = ids.len() as u32;
+        ids.extend_from_slice(&edge_ids);
+        drop(edge_ids);
+        table.shrink_to_fit();
+        Citations {
+            table,
+            node_start,
+            edge_start: edge_start.into_iter().map(|s| s + base).collect(),
+            ids,
+        }
+    }
+}
+
+/// How many kinds of node there are (`EntityKind::ALL`).
+pub const KINDS: usize = 8;
+
+#[derive(Clone, Copy)]
+enum List {
+    Node(usize),
+    Edge,
 }
 
 impl Citations {
@@ -268,8 +360,8 @@ mod tests {
     #[test]
     fn shares_equal_citations_and_keeps_lists_in_order() {
         let mut b = Builder::default();
-        b.node(vec![c("a"), c("b")]);
-        b.node(vec![]);
+        b.node(0, vec![c("a"), c("b")]);
+        b.node(0, vec![]);
         b.edge(vec![c("b")]);
         b.edge(vec![c("a"), c("c")]);
         let t = b.finish();
@@ -281,14 +373,72 @@ mod tests {
         assert_eq!(q(t.of_edge(1).collect()), ["a", "c"]);
     }
 
+    /// The seed loader cites records of every kind and relations as it reads them; the
+    /// lists come out in node order (kind by kind) and edge order all the same.
+    #[test]
+    fn kinds_cited_interleaved_come_out_in_node_order() {
+        let mut b = Builder::default();
+        b.edge(vec![c("r1")]);
+        b.node(3, vec![c("project")]);
+        b.node(1, vec![c("org a")]);
+        b.edge(vec![c("org a"), c("r2")]);
+        b.node(1, vec![]);
+        b.node(7, vec![c("outcome"), c("project")]);
+        b.edge_as_node(7, 0);
+        let t = b.finish();
+        let q = |it: Vec<Citation>| it.into_iter().map(|c| c.quote).collect::<Vec<_>>();
+        let nodes: Vec<_> = (0..4).map(|n| q(t.of_node(n).collect())).collect();
+        assert_eq!(
+            nodes,
+            [
+                vec!["org a"],
+                vec![],
+                vec!["project"],
+                vec!["outcome", "project"]
+            ]
+        );
+        let edges: Vec<_> = (0..3).map(|e| q(t.of_edge(e).collect())).collect();
+        assert_eq!(
+            edges,
+            [vec!["r1"], vec!["org a", "r2"], vec!["outcome", "project"]]
+        );
+        assert!(t.fits(4, 3));
+        assert_eq!(t.table().len(), 5, "each distinct citation once");
+    }
+
+    /// The set of distinct citations re-hashes its rows from the table as it grows: a row's
+    /// hash must be its citation's, or repeats would be stored again.
+    #[test]
+    fn rows_hash_as_their_citations_so_repeats_are_shared() {
+        let mut b = Builder::default();
+        for _ in 0..3 {
+            for i in 0..5000 {
+                let cite = Citation {
+                    source: format!("s{}", i % 7),
+                    quote: format!("quote {i}"),
+                };
+                b.edge(vec![cite]);
+            }
+        }
+        for i in [0, 1, 4999] {
+            assert_eq!(hash_row(&b.table, i), hash(&b.table.get(i)));
+        }
+        let t = b.finish();
+        assert_eq!(t.table().len(), 5000);
+        assert_eq!(t.references(), 15000);
+    }
+
     #[test]
     fn parts_rebuild_the_table_and_refuse_bad_ends() {
         let mut b = Builder::default();
         for i in 0..10 {
-            b.node(vec![Citation {
-                source: format!("s{}", i % 3),
-                quote: format!("quote é {i}"),
-            }]);
+            b.node(
+                0,
+                vec![Citation {
+                    source: format!("s{}", i % 3),
+                    quote: format!("quote é {i}"),
+                }],
+            );
         }
         let t = b.finish();
         let mut back = Table::default();

@@ -12,6 +12,7 @@ mod network;
 mod paths;
 mod search;
 mod snapshot;
+mod stage;
 
 use std::collections::HashMap;
 
@@ -30,6 +31,7 @@ pub use paths::{Hop, Path, PathQuery, PathView, SearchTooLarge};
 pub use petgraph::Direction::{Incoming, Outgoing};
 pub use search::{IndexStats, NotAHit, SearchHit, SearchIndex, SearchPage, normalize};
 pub use snapshot::SnapshotError;
+pub use stage::{Stage, records};
 
 /// An entity of the graph.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -86,20 +88,6 @@ impl Entity {
         }
     }
 
-    /// Moves the entity's citations out (the graph keeps them in its citation table).
-    fn take_citations(&mut self) -> Vec<Citation> {
-        match self {
-            Entity::Source(_) => Vec::new(),
-            Entity::Organization(e) => std::mem::take(&mut e.cite),
-            Entity::Programme(e) => std::mem::take(&mut e.cite),
-            Entity::Project(e) => std::mem::take(&mut e.cite),
-            Entity::Country(e) => std::mem::take(&mut e.cite),
-            Entity::Region(e) => std::mem::take(&mut e.cite),
-            Entity::Theme(e) => std::mem::take(&mut e.cite),
-            Entity::Outcome(e) => std::mem::take(&mut e.cite),
-        }
-    }
-
     /// The global id used by the API: `org:mhlw`, `country:KH`.
     pub fn global_id(&self) -> String {
         format!("{}:{}", self.kind().id_prefix(), self.id())
@@ -129,76 +117,146 @@ pub struct KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
-    /// Builds the graph from a validated data set (references are trusted to resolve).
-    pub fn build(data: Dataset) -> KnowledgeGraph {
-        let version = content_version(&data);
+    /// Builds the graph from a validated data set (relations whose ends are not in it are
+    /// left out).
+    pub fn build(mut data: Dataset) -> KnowledgeGraph {
+        let relations = std::mem::take(&mut data.relations);
+        let mut stage = Stage::default();
+        {
+            // The key of a node is its index: nodes are added in this order.
+            let keys: HashMap<&str, u32> = node_ids(&data)
+                .enumerate()
+                .map(|(i, id)| (id, i as u32))
+                .collect();
+            for r in relations {
+                let from = keys.get(r.from.as_str()).copied();
+                if let (Some(from), Some(&to)) = (from, keys.get(r.to.as_str())) {
+                    stage.relation(from, to, r);
+                }
+            }
+        }
+        // As the seed loader stages records: sources stay as they are.
+        for kind in 1..EntityKind::ALL.len() {
+            for i in 0..stage::records(&data, kind) {
+                stage.record_at(&mut data, kind, i);
+            }
+        }
+        let nodes = node_ids(&data).count();
+        KnowledgeGraph::build_staged(data, stage, nodes, 0..nodes as u32)
+    }
+
+    /// Builds the graph from a validated data set staged as it was read: its relations and
+    /// every record's citations are in `stage` (`data` has no relations, its records no
+    /// citations), and `node_keys` gives the key (below `keys`) the stage names each node
+    /// by, in node order (sources, organisations ... outcomes, each in data order).
+    /// Relations with an end no node has are left out.
+    pub fn build_staged(
+        data: Dataset,
+        stage: Stage,
+        keys: usize,
+        node_keys: impl IntoIterator<Item = u32>,
+    ) -> KnowledgeGraph {
+        debug_assert!(data.relations.is_empty());
+        let version = content_version(&data.sources, &stage);
         let iati_projects = iati_projects(&data);
         let iati_edges = iati_edges(&data, &iati_projects);
+        let Stage {
+            edges: staged,
+            mut cites,
+            ..
+        } = stage;
         // The counts are known: size the graph once rather than grow it by doubling.
-        let nodes = data.sources.len()
-            + data.organizations.len()
-            + data.programmes.len()
-            + data.projects.len()
-            + data.countries.len()
-            + data.regions.len()
-            + data.themes.len()
-            + data.outcomes.len();
-        let edges = data.relations.len() + data.outcomes.len() + iati_edges.len();
+        let nodes = node_ids(&data).count();
+        let edges = staged.len() + data.outcomes.len() + iati_edges.len();
         let mut graph = DiGraph::with_capacity(nodes, edges);
-        let mut cites = cite::Builder::default();
-        let outcome_edges: Vec<Relation> = data
-            .outcomes
-            .iter()
-            .map(|o| Relation {
-                period: o.period.clone(),
-                ..Relation::new(
-                    o.subject.clone(),
-                    RelationType::Reports,
-                    o.id.clone(),
-                    o.cite.clone(),
-                )
+        // An outcome's `reports` relation has the outcome's citations.
+        let outcome_edges: Vec<(usize, Relation)> = (data.outcomes.iter().enumerate())
+            .map(|(i, o)| {
+                let r = Relation {
+                    period: o.period.clone(),
+                    ..Relation::new(
+                        o.subject.clone(),
+                        RelationType::Reports,
+                        o.id.clone(),
+                        Vec::new(),
+                    )
+                };
+                (i, r)
             })
             .collect();
-        let entities = (data.sources.into_iter().map(Entity::Source))
-            .chain(data.organizations.into_iter().map(Entity::Organization))
-            .chain(data.programmes.into_iter().map(Entity::Programme))
-            .chain(data.projects.into_iter().map(Entity::Project))
-            .chain(data.countries.into_iter().map(Entity::Country))
-            .chain(data.regions.into_iter().map(Entity::Region))
-            .chain(data.themes.into_iter().map(Entity::Theme))
-            .chain(data.outcomes.into_iter().map(Entity::Outcome));
-        for mut e in entities {
-            cites.node(e.take_citations());
-            graph.add_node(e);
+        let mut node_of_key = vec![u32::MAX; keys];
+        let mut node_keys = node_keys.into_iter();
+        let mut add = |e: Entity| {
+            let ix = graph.add_node(e).index() as u32;
+            if let Some(slot) = node_keys
+                .next()
+                .and_then(|k| node_of_key.get_mut(k as usize))
+            {
+                *slot = ix;
+            }
+        };
+        // Each kind's records are freed as they move into the graph.
+        // Sources cite nothing; every other record's citations are staged already.
+        for _ in &data.sources {
+            cites.node(kind_slot(EntityKind::Source), Vec::new());
         }
+        drain(data.sources, |e| add(Entity::Source(e)));
+        drain(data.organizations, |e| add(Entity::Organization(e)));
+        drain(data.programmes, |e| add(Entity::Programme(e)));
+        drain(data.projects, |e| add(Entity::Project(e)));
+        drain(data.countries, |e| add(Entity::Country(e)));
+        drain(data.regions, |e| add(Entity::Region(e)));
+        drain(data.themes, |e| add(Entity::Theme(e)));
+        drain(data.outcomes, |e| add(Entity::Outcome(e)));
+        let node = |key: u32| {
+            let n = *node_of_key.get(key as usize)?;
+            (n != u32::MAX).then_some(n)
+        };
+        let resolved = |s: &stage::Staged| node(s.from).is_some() && node(s.to).is_some();
+        if !staged.iter().all(resolved) {
+            cites.retain_edges(|i| resolved(&staged[i]));
+        }
+        drain(staged, |s| {
+            if let (Some(a), Some(b)) = (node(s.from), node(s.to)) {
+                let (a, b) = (NodeIndex::new(a as usize), NodeIndex::new(b as usize));
+                graph.add_edge(a, b, s.edge);
+            }
+        });
+        drop(node_of_key);
         let by_id = sorted_by_id(&graph);
         let find = |id: &str| find_id(&graph, &by_id, id);
         let by_iati: HashMap<String, NodeIndex> = iati_projects
             .into_iter()
             .filter_map(|(iati, id)| Some((iati, find(&id)?)))
             .collect();
-        let mut ends = Vec::with_capacity(edges);
-        let mut stored = Vec::with_capacity(edges);
-        for r in data
-            .relations
-            .into_iter()
-            .chain(outcome_edges)
-            .chain(iati_edges)
-        {
+        let mut stored = Vec::new();
+        for (i, r) in outcome_edges {
+            if let (Some(a), Some(b)) = (find(&r.from), find(&r.to)) {
+                cites.edge_as_node(kind_slot(EntityKind::Outcome), i);
+                stored.push((a, b, Edge::from_relation(r).0));
+            }
+        }
+        for r in iati_edges {
             if let (Some(a), Some(b)) = (find(&r.from), find(&r.to)) {
                 let (edge, cite) = Edge::from_relation(r);
                 cites.edge(cite);
-                ends.push((a.index() as u32, b.index() as u32, edge.kind));
                 stored.push((a, b, edge));
             }
         }
         for (a, b, edge) in stored {
             graph.add_edge(a, b, edge);
         }
-        let adjacency = adjacency::Adjacency::build(graph.node_count(), &ends, |n| {
-            graph[NodeIndex::new(n as usize)].kind()
-        });
-        drop(ends);
+        let cites = cites.finish();
+        let adjacency = adjacency::Adjacency::build(
+            graph.node_count(),
+            || {
+                graph.raw_edges().iter().map(|e| {
+                    let (a, b) = (e.source().index() as u32, e.target().index() as u32);
+                    (a, b, e.weight.kind)
+                })
+            },
+            |n| graph[NodeIndex::new(n as usize)].kind(),
+        );
         let mut by_kind = vec![Vec::new(); EntityKind::ALL.len()];
         for ix in graph.node_indices() {
             by_kind[kind_slot(graph[ix].kind())].push(ix);
@@ -215,7 +273,7 @@ impl KnowledgeGraph {
         KnowledgeGraph {
             kind_rank: kind_ranks(graph.node_count(), &by_kind),
             graph,
-            cites: cites.finish(),
+            cites,
             adjacency,
             by_id,
             by_iati,
@@ -544,23 +602,38 @@ fn iati_edges(data: &Dataset, projects: &HashMap<String, String>) -> Vec<Relatio
 
 /// Hashes every field of the data set (its postcard encoding, streamed into the hasher: no
 /// copy, and several times faster than formatting it).
-fn content_version(data: &Dataset) -> String {
+/// The hash of the data set: its sources (with their documents), then its records and
+/// relations as staged.
+fn content_version(sources: &[Source], stage: &Stage) -> String {
     use std::hash::Hasher;
-    struct Feed(std::hash::DefaultHasher);
-    impl std::io::Write for Feed {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.write(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+    let mut hasher = std::hash::DefaultHasher::new();
+    stage::feed(&mut hasher, &sources);
+    stage.fingerprint(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// Calls `f` on each item of `items` in order, freeing the list as it goes (a large list is
+/// its own allocation, which shrinking returns to the system).
+fn drain<T>(mut items: Vec<T>, mut f: impl FnMut(T)) {
+    items.reverse();
+    while let Some(item) = items.pop() {
+        f(item);
+        if items.len().is_multiple_of(1 << 16) {
+            items.shrink_to_fit();
         }
     }
-    let mut feed = Feed(std::hash::DefaultHasher::new());
-    // Neither the writer nor any model type's `Serialize` can fail.
-    let encoded = postcard::to_io(data, &mut feed).is_ok();
-    debug_assert!(encoded);
-    format!("{:016x}", feed.0.finish())
+}
+
+/// The id of each node the data set makes, in the order the graph adds them.
+fn node_ids(data: &Dataset) -> impl Iterator<Item = &str> {
+    (data.sources.iter().map(|e| e.id.as_str()))
+        .chain(data.organizations.iter().map(|e| e.id.as_str()))
+        .chain(data.programmes.iter().map(|e| e.id.as_str()))
+        .chain(data.projects.iter().map(|e| e.id.as_str()))
+        .chain(data.countries.iter().map(|e| e.code.as_str()))
+        .chain(data.regions.iter().map(|e| e.id.as_str()))
+        .chain(data.themes.iter().map(|e| e.id.as_str()))
+        .chain(data.outcomes.iter().map(|e| e.id.as_str()))
 }
 
 fn kind_slot(kind: EntityKind) -> usize {

@@ -68,17 +68,62 @@ struct Indexes {
 
 /// FNV-1a over 8-byte words: catches truncation and bit rot at memory speed.
 fn checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_OFFSET;
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
         h ^= u64::from_le_bytes(w.try_into().expect("8 bytes"));
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     for b in words.remainder() {
         h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     h
+}
+
+/// Counts and sums (as [`checksum`]) the bytes written to it.
+#[derive(Default)]
+struct Sum {
+    len: u64,
+    hash: Option<u64>,
+    word: [u8; 8],
+    filled: usize,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+impl Write for Sum {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let h = self.hash.get_or_insert(FNV_OFFSET);
+        for b in bytes {
+            self.word[self.filled] = *b;
+            self.filled += 1;
+            if self.filled == 8 {
+                *h ^= u64::from_le_bytes(self.word);
+                *h = h.wrapping_mul(FNV_PRIME);
+                self.filled = 0;
+            }
+        }
+        self.len += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sum {
+    /// The length and checksum of everything written.
+    fn finish(self) -> (u64, u64) {
+        let mut h = self.hash.unwrap_or(FNV_OFFSET);
+        for b in &self.word[..self.filled] {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+        (self.len, h)
+    }
 }
 
 struct Writer<W: Write> {
@@ -88,11 +133,16 @@ struct Writer<W: Write> {
 }
 
 impl<W: Write> Writer<W> {
+    /// Writes `value` as one frame, encoded twice rather than held: once to measure and sum
+    /// it, once to write it (the adjacency of a large graph is a frame of 100 MB and more).
     fn frame<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        self.buf.clear();
-        let buf = std::mem::take(&mut self.buf);
-        self.buf = postcard::to_extend(value, buf).map_err(io::Error::other)?;
-        self.emit()
+        let sum = postcard::to_io(value, Sum::default()).map_err(io::Error::other)?;
+        let (len, checksum) = sum.finish();
+        self.out.write_all(&len.to_le_bytes())?;
+        self.out.write_all(&checksum.to_le_bytes())?;
+        postcard::to_io(value, &mut self.out).map_err(io::Error::other)?;
+        self.bytes += 16 + len;
+        Ok(())
     }
 
     /// Writes `items` as frames that each decode as a `Vec<T>`: at most [`CHUNK`] items and,
@@ -202,22 +252,19 @@ impl KnowledgeGraph {
             edges: self.graph.edge_count() as u64,
         })?;
         w.frames(self.graph.node_weights())?;
-        let edges: Vec<(u32, u32, &Edge)> = self
-            .graph
-            .raw_edges()
-            .iter()
-            .map(|e| {
-                (
-                    e.source().index() as u32,
-                    e.target().index() as u32,
-                    &e.weight,
-                )
-            })
-            .collect();
-        for chunk in edges.chunks(CHUNK) {
-            w.frame(chunk)?;
+        // A chunk of edges at a time: a list of every edge would be 16 bytes each.
+        for chunk in self.graph.raw_edges().chunks(CHUNK) {
+            let edges: Vec<(u32, u32, &Edge)> = (chunk.iter())
+                .map(|e| {
+                    (
+                        e.source().index() as u32,
+                        e.target().index() as u32,
+                        &e.weight,
+                    )
+                })
+                .collect();
+            w.frame(&edges)?;
         }
-        drop(edges);
         // The lists, the table's length, then the table in parts.
         let table = self.cites.table();
         w.frame(&(&self.cites, table.len() as u64))?;
@@ -357,5 +404,26 @@ impl KnowledgeGraph {
             analytics: Default::default(),
             version: header.version,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame's sum is taken while it is encoded, in writes of any size; it must be the
+    /// checksum of the whole, which the reader checks.
+    #[test]
+    fn the_streamed_sum_is_the_checksum_of_the_bytes() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 999, 1000] {
+            for step in [1, 3, 8, 64] {
+                let mut sum = Sum::default();
+                for piece in bytes[..len].chunks(step) {
+                    sum.write_all(piece).unwrap();
+                }
+                assert_eq!(sum.finish(), (len as u64, checksum(&bytes[..len])));
+            }
+        }
     }
 }

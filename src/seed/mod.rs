@@ -17,6 +17,7 @@ use include_dir::{Dir, include_dir};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Loc, Severity};
 
+use crate::graph::KnowledgeGraph;
 use crate::model::{Dataset, EntityKind, iso_country};
 pub(crate) use diagnostic::did_you_mean;
 use parse::Collected;
@@ -80,12 +81,24 @@ impl SeedFiles {
 
     /// Parses and validates the files.
     pub fn load(&self) -> Result<Dataset, Diagnostics> {
+        let (collected, diags) = self.parse(false);
+        finish(collected, diags)
+    }
+
+    /// Parses and validates the files and builds their graph, staging relations as they
+    /// are read: the same graph as `KnowledgeGraph::build(self.load()?)`.
+    pub fn build(&self) -> Result<KnowledgeGraph, Diagnostics> {
+        let (collected, diags) = self.parse(true);
+        finish_graph(collected, diags)
+    }
+
+    fn parse(&self, staged: bool) -> (Collected, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let mut collected = Collected::with_texts(self.sources.clone());
+        let mut collected = Collected::with_texts(self.sources.clone(), staged);
         for (file, text) in &self.data {
             parse::parse_file(file, text, &mut collected, &mut diags);
         }
-        finish(collected, diags)
+        (collected, diags)
     }
 }
 
@@ -173,10 +186,34 @@ fn finish(mut collected: Collected, mut diags: Vec<Diagnostic>) -> Result<Datase
     if diags.is_empty() {
         Ok(collected.data)
     } else {
-        diags.sort_by(|a, b| (&a.file, a.loc).cmp(&(&b.file, b.loc)));
-        diags.dedup();
-        Err(Diagnostics(diags))
+        Err(sorted(diags))
     }
+}
+
+/// As [`finish`], for relations staged while parsing: builds the graph.
+fn finish_graph(
+    mut collected: Collected,
+    mut diags: Vec<Diagnostic>,
+) -> Result<KnowledgeGraph, Diagnostics> {
+    validate(&mut collected, &mut diags);
+    if !diags.is_empty() {
+        return Err(sorted(diags));
+    }
+    collected.resolve_forward();
+    let data = std::mem::take(&mut collected.data);
+    let stage = collected.stage.take().unwrap_or_default();
+    let node_keys = std::mem::take(&mut collected.node_keys);
+    let keys = collected.ids.len();
+    // What only the checks needed (the id map above all) goes before the graph is built.
+    drop(collected);
+    let node_keys = node_keys.into_iter().flatten();
+    Ok(KnowledgeGraph::build_staged(data, stage, keys, node_keys))
+}
+
+fn sorted(mut diags: Vec<Diagnostic>) -> Diagnostics {
+    diags.sort_by(|a, b| (&a.file, a.loc).cmp(&(&b.file, b.loc)));
+    diags.dedup();
+    Diagnostics(diags)
 }
 
 /// Loads the curated data set compiled into the binary.
@@ -184,12 +221,31 @@ pub fn load_embedded() -> Result<Dataset, Diagnostics> {
     SeedFiles::embedded().load()
 }
 
+/// Builds the graph of the curated data set compiled into the binary.
+pub fn build_embedded() -> Result<KnowledgeGraph, Diagnostics> {
+    SeedFiles::embedded().build()
+}
+
 /// Loads and validates a data set folder, reading one data file at a time (a large folder's
 /// text is never all in memory).
 pub fn load_dir(dir: &Path) -> Result<Dataset, Diagnostics> {
+    let (collected, diags) = parse_dir(dir, false)?;
+    finish(collected, diags)
+}
+
+/// Loads a data set folder as [`load_dir`] does and builds its graph, staging relations as
+/// they are read: the same graph as `KnowledgeGraph::build(load_dir(dir)?)`, without ever
+/// holding the data set's relations.
+pub fn build_dir(dir: &Path) -> Result<KnowledgeGraph, Diagnostics> {
+    let (collected, diags) = parse_dir(dir, true)?;
+    finish_graph(collected, diags)
+}
+
+/// Reads and parses a folder's files; unreadable files are the error then.
+fn parse_dir(dir: &Path, staged: bool) -> Result<(Collected, Vec<Diagnostic>), Diagnostics> {
     let mut folder = Folder::scan(dir)?;
     let mut diags = Vec::new();
-    let mut collected = Collected::with_texts(std::mem::take(&mut folder.sources));
+    let mut collected = Collected::with_texts(std::mem::take(&mut folder.sources), staged);
     let mut unreadable = Vec::new();
     for path in &folder.data {
         match read_text(path) {
@@ -207,7 +263,7 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, Diagnostics> {
         // As `SeedFiles::read_dir`: files that cannot be read are the problems reported.
         return Err(Diagnostics(unreadable));
     }
-    finish(collected, diags)
+    Ok((collected, diags))
 }
 
 fn error(file: &str, at: &At<String>, message: String, hint: Option<String>) -> Diagnostic {
@@ -237,8 +293,8 @@ fn validate(c: &mut Collected, diags: &mut Vec<Diagnostic>) {
     let ids = &c.ids;
     for r in &c.refs {
         match ids.get(r.at.value.as_str()) {
-            Some((kind, _, _)) if r.allowed.contains(kind) => {}
-            Some((kind, _, _)) => diags.push(error(
+            Some((kind, _, _, _)) if r.allowed.contains(kind) => {}
+            Some((kind, _, _, _)) => diags.push(error(
                 &r.file,
                 &r.at,
                 wrong_kind(r.field, r.allowed, &r.at.value, *kind),
@@ -261,7 +317,7 @@ fn validate(c: &mut Collected, diags: &mut Vec<Diagnostic>) {
             None => {
                 let candidates = ids
                     .iter()
-                    .filter(|(_, (k, _, _))| r.allowed.contains(k))
+                    .filter(|(_, (k, _, _, _))| r.allowed.contains(k))
                     .map(|(id, _)| id.as_str());
                 let hint = did_you_mean(&r.at.value, candidates)
                     .map(|s| format!("did you mean `{s}`?"))

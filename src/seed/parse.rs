@@ -34,8 +34,20 @@ pub(crate) struct QuoteCheck {
 #[derive(Default)]
 pub(crate) struct Collected {
     pub data: Dataset,
-    /// Every id declared so far: its kind, and where it was first declared.
-    pub ids: std::collections::HashMap<String, (EntityKind, Arc<str>, super::Loc)>,
+    /// Every id declared so far: its kind, where it was first declared, and its key (the
+    /// number of ids declared before it), by which staged relations name it.
+    pub ids: std::collections::HashMap<String, (EntityKind, Arc<str>, super::Loc, u32)>,
+    /// When the graph is built straight from the files: the relations and the records'
+    /// citations, staged as they are read instead of kept in `data`.
+    pub stage: Option<crate::graph::Stage>,
+    /// The ids relations named before they were declared: a staged end's key is
+    /// `FORWARD | i` for the id `forward[i]` until every file is read.
+    pub forward: Vec<String>,
+    /// The key of each record in `data`, per kind in node order (sources, organisations ...
+    /// outcomes): the graph maps keys to nodes without the id map.
+    pub node_keys: [Vec<u32>; 8],
+    /// The key `declare` gave the record being read (`u32::MAX` when it gave none).
+    last_key: u32,
     pub refs: Vec<RefCheck>,
     pub quotes: Vec<QuoteCheck>,
     /// `(declaring file, file name)` for each source, to find its text.
@@ -49,13 +61,55 @@ pub(crate) struct Collected {
     pub folded: std::collections::HashMap<String, String>,
 }
 
+/// Marks the key of a relation's end that was not declared yet (see `Collected::forward`).
+pub(crate) const FORWARD: u32 = 1 << 31;
+
 impl Collected {
-    /// Collects into `texts`, the source documents by file name.
-    pub fn with_texts(texts: std::collections::BTreeMap<String, String>) -> Collected {
+    /// Collects into `texts`, the source documents by file name; `staged` stages relations
+    /// for the graph rather than keeping them in `data`.
+    pub fn with_texts(
+        texts: std::collections::BTreeMap<String, String>,
+        staged: bool,
+    ) -> Collected {
         Collected {
             texts,
+            stage: staged.then(Default::default),
             ..Collected::default()
         }
+    }
+
+    /// How many records of the kind in `TABLES[slot]` were read (0 for relations).
+    fn records(&self, slot: usize) -> usize {
+        crate::graph::records(&self.data, slot)
+    }
+
+    /// Stages the record just read of the kind in `TABLES[slot]`, when staging: its
+    /// citations go to the table (sources cite nothing, and get their text later).
+    fn stage_record(&mut self, slot: usize) {
+        let last = self.records(slot).saturating_sub(1);
+        if let Some(stage) = &mut self.stage {
+            stage.record_at(&mut self.data, slot, last);
+        }
+    }
+
+    /// Gives the ends named before their declaration their keys, once every file is read
+    /// and every reference checked (an id still unknown has been reported).
+    pub fn resolve_forward(&mut self) {
+        let Some(stage) = &mut self.stage else { return };
+        if self.forward.is_empty() {
+            return;
+        }
+        let keys: Vec<u32> = (self.forward.iter())
+            .map(|id| self.ids.get(id).map_or(u32::MAX, |d| d.3))
+            .collect();
+        stage.map_keys(|k| {
+            if k != u32::MAX && k & FORWARD != 0 {
+                keys[(k & !FORWARD) as usize]
+            } else {
+                k
+            }
+        });
+        self.forward = Vec::new();
     }
 }
 
@@ -128,7 +182,18 @@ pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mu
             }
         }
     }
-    for (key, value) in doc.get_ref().iter() {
+    // Records before what names them: tables are read in `TABLES` order, not the key order
+    // toml gives (`outcome` before `project`), so references within a file are checked at
+    // once rather than queued.
+    let mut tables: Vec<_> = doc.get_ref().iter().collect();
+    tables.sort_by_key(|(key, _)| {
+        let name: &str = key.get_ref();
+        TABLES
+            .iter()
+            .position(|t| *t == name)
+            .unwrap_or(TABLES.len())
+    });
+    for (key, value) in tables {
         let name: &str = key.get_ref();
         let Some(&table) = TABLES.iter().find(|t| **t == name) else {
             let hint = match super::diagnostic::did_you_mean(name, TABLES.iter().copied()) {
@@ -146,7 +211,10 @@ pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mu
             );
             continue;
         };
+        let slot = TABLES.iter().position(|t| *t == table).unwrap_or(8);
         for item in items {
+            out.last_key = u32::MAX;
+            let before = out.records(slot);
             let mut p = Parser {
                 ctx: &mut ctx,
                 out,
@@ -162,6 +230,10 @@ pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mu
                 "theme" => p.theme(item),
                 "outcome" => p.outcome(item),
                 _ => p.relation(item),
+            }
+            if slot < 8 && out.records(slot) > before {
+                out.node_keys[slot].push(out.last_key);
+                out.stage_record(slot);
             }
         }
     }
@@ -198,7 +270,7 @@ impl Parser<'_, '_, '_> {
             );
         }
         match self.out.ids.get(&id.value) {
-            Some((_, file, loc)) => {
+            Some((_, file, loc, _)) => {
                 let hint = format!(
                     "first defined at {file}:{}:{}; ids are unique across all files and kinds",
                     loc.line, loc.col
@@ -207,27 +279,51 @@ impl Parser<'_, '_, '_> {
                     .error_at(id.loc, format!("duplicate id `{}`", id.value), Some(hint));
             }
             None => {
-                let first = (kind, self.file.clone(), id.loc);
+                let key = self.out.ids.len() as u32;
+                self.out.last_key = key;
+                let first = (kind, self.file.clone(), id.loc, key);
                 self.out.ids.insert(id.value.clone(), first);
             }
         }
     }
 
     /// Checks a reference to an id declared already; queues the others until every file is
-    /// read.
-    fn refer(&mut self, at: &At<String>, field: &'static str, allowed: &'static [EntityKind]) {
+    /// read. Gives the id's key, or `None` when it is not declared yet.
+    fn refer(
+        &mut self,
+        at: &At<String>,
+        field: &'static str,
+        allowed: &'static [EntityKind],
+    ) -> Option<u32> {
         match self.out.ids.get(&at.value) {
-            Some((kind, _, _)) if allowed.contains(kind) => {}
-            Some((kind, _, _)) => {
-                let message = super::wrong_kind(field, allowed, &at.value, *kind);
-                self.ctx.error_at(at.loc, message, None);
+            Some((kind, _, _, key)) => {
+                if !allowed.contains(kind) {
+                    let message = super::wrong_kind(field, allowed, &at.value, *kind);
+                    self.ctx.error_at(at.loc, message, None);
+                }
+                Some(*key)
             }
-            None => self.out.refs.push(RefCheck {
-                file: self.file(),
-                at: at.clone(),
-                field,
-                allowed,
-            }),
+            None => {
+                self.out.refs.push(RefCheck {
+                    file: self.file(),
+                    at: at.clone(),
+                    field,
+                    allowed,
+                });
+                None
+            }
+        }
+    }
+
+    /// [`Parser::refer`] for a relation's end: the key a staged relation names it by.
+    fn end(&mut self, at: &At<String>, field: &'static str, allowed: &'static [EntityKind]) -> u32 {
+        match self.refer(at, field, allowed) {
+            Some(key) => key,
+            None if self.out.stage.is_none() => u32::MAX,
+            None => {
+                self.out.forward.push(at.value.clone());
+                FORWARD | (self.out.forward.len() - 1) as u32
+            }
         }
     }
 
@@ -835,12 +931,8 @@ impl Parser<'_, '_, '_> {
         let cite = self.cite(&t);
         let Some(kind) = kind else { return };
         let (from_kinds, to_kinds) = kind.endpoints();
-        if let Some(f) = &from {
-            self.refer(f, "from", from_kinds);
-        }
-        if let Some(to) = &to {
-            self.refer(to, "to", to_kinds);
-        }
+        let from_key = from.as_ref().map(|f| self.end(f, "from", from_kinds));
+        let to_key = to.as_ref().map(|to| self.end(to, "to", to_kinds));
         let allowed = kind.attributes();
         for (key, attr) in [
             ("contribution", RelationAttr::Contribution),
@@ -888,12 +980,31 @@ impl Parser<'_, '_, '_> {
             related: None,
             cite,
         };
-        if !relation.from.is_empty() && !relation.to.is_empty() {
-            self.out.data.relations.push(relation);
+        if relation.from.is_empty() || relation.to.is_empty() {
+            return;
+        }
+        match (&mut self.out.stage, from_key, to_key) {
+            (Some(stage), Some(from), Some(to)) => stage.relation(from, to, relation),
+            (Some(_), _, _) => {}
+            (None, _, _) => self.out.data.relations.push(relation),
         }
     }
 }
 
 fn values(v: Vec<At<String>>) -> Vec<String> {
     v.into_iter().map(|a| a.value).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record's slot in `TABLES` is its kind's in `EntityKind::ALL`: staged citations and
+    /// node keys are filed by it, and the graph adds nodes in that order.
+    #[test]
+    fn tables_list_the_kinds_in_node_order() {
+        let kinds: Vec<&str> = EntityKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(TABLES[..kinds.len()], kinds[..]);
+        assert_eq!(TABLES[kinds.len()..], ["relation"]);
+    }
 }
