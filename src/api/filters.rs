@@ -6,8 +6,9 @@ use std::collections::HashSet;
 
 use super::error::invalid;
 use super::values::{OrgKind, OutcomeStatus, ProgrammeKind, ProjectStatus};
-use crate::graph::{Entity, Incoming, KnowledgeGraph, Outgoing, normalize};
+use crate::graph::{Entity, Grouping, Incoming, KnowledgeGraph, Outgoing, normalize};
 use crate::model::{self, Day, EntityKind as EK, PartialDate, RelationType as RT};
+use petgraph::Direction;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum OrderDirection {
@@ -70,8 +71,39 @@ fn text_filter(g: &KnowledgeGraph, list: &mut Vec<NodeIndex>, text: &Option<Stri
     }
 }
 
-fn related_to(g: &KnowledgeGraph, target: NodeIndex, kind: RT) -> HashSet<NodeIndex> {
-    g.neighbors(target, kind, Incoming).into_iter().collect()
+/// The nodes of `kind` at the other end of `target`'s `rel` relations in `dir`, each once,
+/// in label order (by rank, not by comparing labels): a filter's candidates from adjacency.
+fn linked(
+    g: &KnowledgeGraph,
+    target: NodeIndex,
+    rel: RT,
+    dir: Direction,
+    kind: EK,
+) -> Vec<NodeIndex> {
+    let mut list: Vec<NodeIndex> = (g.typed_to(target, rel, dir, kind).iter())
+        .map(|a| NodeIndex::new(a.other as usize))
+        .collect();
+    in_label_order(g, &mut list);
+    list
+}
+
+/// Puts nodes of one kind in label order (that of `nodes_of`), each once.
+fn in_label_order(g: &KnowledgeGraph, list: &mut Vec<NodeIndex>) {
+    list.sort_unstable_by_key(|ix| g.kind_rank(*ix));
+    list.dedup();
+}
+
+/// Whether `node` has a `rel` relation in `dir` to `target`.
+fn links(g: &KnowledgeGraph, node: NodeIndex, rel: RT, dir: Direction, target: NodeIndex) -> bool {
+    (g.typed(node, rel, dir).iter()).any(|a| a.other as usize == target.index())
+}
+
+/// The shortest of the candidate lists (each in label order), or every node of `kind`: a
+/// filter then tests its conditions on these only.
+fn candidates(g: &KnowledgeGraph, kind: EK, lists: Vec<Vec<NodeIndex>>) -> Vec<NodeIndex> {
+    (lists.into_iter())
+        .min_by_key(Vec::len)
+        .unwrap_or_else(|| g.nodes_of(kind).to_vec())
 }
 
 /// Filters for `organizations`.
@@ -107,40 +139,59 @@ pub fn organizations(
     w: &OrganizationWhere,
     order: &OrganizationOrder,
 ) -> Result<Vec<NodeIndex>> {
-    // A kind filter starts from those kinds' lists, put back in label order.
-    let mut list = match &w.kind {
-        Some(kinds) => {
-            let mut kinds: Vec<model::OrgKind> = kinds.iter().map(|k| (*k).into()).collect();
-            kinds.sort();
-            kinds.dedup();
-            let mut list: Vec<NodeIndex> = kinds
-                .iter()
-                .flat_map(|k| g.organizations_of_kind(*k).iter().copied())
-                .collect();
-            list.sort_by_key(|ix| g.kind_rank(*ix));
-            list
-        }
-        None => g.nodes_of(EK::Organization).to_vec(),
+    let org = |ix: NodeIndex| match g.entity(ix) {
+        Entity::Organization(o) => Some(o),
+        _ => None,
     };
-    if let Some(code) = &w.country {
-        let c = country_ix(g, code)?;
-        let code = g.entity(c).id();
-        let working_in = related_to(g, c, RT::InCountry);
-        list.retain(|ix| {
-            working_in.contains(ix)
-                || matches!(g.entity(*ix), Entity::Organization(o) if o.country.as_deref() == Some(code))
-        });
+    // Each condition that has an index gives a candidate list; the list starts from the
+    // shortest, and every condition is tested on it.
+    let mut lists = Vec::new();
+    let kinds = w.kind.as_ref().map(|kinds| {
+        let mut kinds: Vec<model::OrgKind> = kinds.iter().map(|k| (*k).into()).collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    });
+    if let Some(kinds) = &kinds {
+        let mut list: Vec<NodeIndex> = (kinds.iter())
+            .flat_map(|k| g.organizations_of_kind(*k).iter().copied())
+            .collect();
+        in_label_order(g, &mut list);
+        lists.push(list);
     }
-    if let Some(target) = &w.funds {
-        let t = resolve(
+    let country = match &w.country {
+        Some(code) => Some(country_ix(g, code)?),
+        None => None,
+    };
+    if let Some(c) = country {
+        // Based in the country, or working in it.
+        let mut list = linked(g, c, RT::InCountry, Incoming, EK::Organization);
+        list.extend(g.grouped(Grouping::OrganizationCountry, g.entity(c).id()));
+        in_label_order(g, &mut list);
+        lists.push(list);
+    }
+    let funds = match &w.funds {
+        Some(target) => Some(resolve(
             g,
             "funds",
             target,
             &[EK::Project, EK::Programme, EK::Organization],
-        )?;
-        let funders = related_to(g, t, RT::Funds);
-        list.retain(|ix| funders.contains(ix));
+        )?),
+        None => None,
+    };
+    if let Some(t) = funds {
+        lists.push(linked(g, t, RT::Funds, Incoming, EK::Organization));
     }
+    let mut list = candidates(g, EK::Organization, lists);
+    list.retain(|ix| {
+        let Some(o) = org(*ix) else { return false };
+        kinds.as_ref().is_none_or(|k| k.contains(&o.kind))
+            && country.is_none_or(|c| {
+                o.country.as_deref() == Some(g.entity(c).id())
+                    || links(g, *ix, RT::InCountry, Outgoing, c)
+            })
+            && funds.is_none_or(|t| links(g, *ix, RT::Funds, Outgoing, t))
+    });
     text_filter(g, &mut list, &w.text);
     if order.field == OrganizationOrderField::Kind {
         list.sort_by_key(|ix| match g.entity(*ix) {
@@ -183,16 +234,31 @@ pub fn programmes(
     w: &ProgrammeWhere,
     order: &ProgrammeOrder,
 ) -> Result<Vec<NodeIndex>> {
-    let mut list = g.nodes_of(EK::Programme).to_vec();
-    if let Some(kinds) = &w.kind {
-        let kinds: Vec<model::ProgrammeKind> = kinds.iter().map(|k| (*k).into()).collect();
-        list.retain(|ix| matches!(g.entity(*ix), Entity::Programme(p) if kinds.contains(&p.kind)));
+    let mut lists = Vec::new();
+    let kinds: Option<Vec<model::ProgrammeKind>> =
+        (w.kind.as_ref()).map(|kinds| kinds.iter().map(|k| (*k).into()).collect());
+    if let Some(kinds) = &kinds {
+        let mut list: Vec<NodeIndex> = (kinds.iter())
+            .flat_map(|k| g.grouped(Grouping::ProgrammeKind, k.code()).iter().copied())
+            .collect();
+        in_label_order(g, &mut list);
+        lists.push(list);
     }
-    if let Some(f) = &w.funder {
-        let f = resolve(g, "funder", f, &[EK::Organization, EK::Programme])?;
-        let funded: HashSet<NodeIndex> = g.neighbors(f, RT::Funds, Outgoing).into_iter().collect();
-        list.retain(|ix| funded.contains(ix));
+    let funder = match &w.funder {
+        Some(f) => Some(resolve(g, "funder", f, &[EK::Organization, EK::Programme])?),
+        None => None,
+    };
+    if let Some(f) = funder {
+        lists.push(linked(g, f, RT::Funds, Outgoing, EK::Programme));
     }
+    let mut list = candidates(g, EK::Programme, lists);
+    list.retain(|ix| {
+        let Entity::Programme(p) = g.entity(*ix) else {
+            return false;
+        };
+        kinds.as_ref().is_none_or(|k| k.contains(&p.kind))
+            && funder.is_none_or(|f| links(g, *ix, RT::Funds, Incoming, f))
+    });
     text_filter(g, &mut list, &w.text);
     if order.field == ProgrammeOrderField::Established {
         list.sort_by_key(|ix| {
@@ -261,44 +327,29 @@ pub fn projects(
     order: &ProjectOrder,
 ) -> Result<Vec<NodeIndex>> {
     // (target, type): the project must have an outgoing relation of that type to target.
-    let mut linked: Vec<(NodeIndex, RT)> = Vec::new();
+    let mut links_to: Vec<(NodeIndex, RT)> = Vec::new();
     if let Some(code) = &w.country {
-        linked.push((country_ix(g, code)?, RT::InCountry));
+        links_to.push((country_ix(g, code)?, RT::InCountry));
     }
     if let Some(theme) = &w.theme {
-        linked.push((resolve(g, "theme", theme, &[EK::Theme])?, RT::HasTheme));
+        links_to.push((resolve(g, "theme", theme, &[EK::Theme])?, RT::HasTheme));
     }
     if let Some(p) = &w.programme {
-        linked.push((resolve(g, "programme", p, &[EK::Programme])?, RT::PartOf));
+        links_to.push((resolve(g, "programme", p, &[EK::Programme])?, RT::PartOf));
     }
     let funder = match &w.funder {
         Some(f) => Some(resolve(g, "funder", f, &[EK::Organization, EK::Programme])?),
         None => None,
     };
-    let smallest = linked
+    let smallest = links_to
         .iter()
         .min_by_key(|(t, kind)| g.typed_to(*t, *kind, Incoming, EK::Project).len());
     let mut list: Vec<NodeIndex> = match smallest {
-        Some((t, kind)) => {
-            let mut l: Vec<NodeIndex> = g
-                .typed_to(*t, *kind, Incoming, EK::Project)
-                .iter()
-                .map(|a| NodeIndex::new(a.other as usize))
-                .collect();
-            l.sort_unstable_by_key(|ix| g.kind_rank(*ix));
-            l.dedup();
-            l
-        }
+        Some((t, kind)) => linked(g, *t, *kind, Incoming, EK::Project),
         None => g.nodes_of(EK::Project).to_vec(),
     };
-    if !linked.is_empty() {
-        list.retain(|ix| {
-            linked.iter().all(|(t, kind)| {
-                g.typed(*ix, *kind, Outgoing)
-                    .iter()
-                    .any(|a| a.other as usize == t.index())
-            })
-        });
+    if !links_to.is_empty() {
+        list.retain(|ix| (links_to.iter()).all(|(t, kind)| links(g, *ix, *kind, Outgoing, *t)));
     }
     if let Some(statuses) = &w.status {
         let s: Vec<model::ProjectStatus> = statuses.iter().map(|k| (*k).into()).collect();
@@ -366,13 +417,13 @@ pub fn countries(
     w: &CountryWhere,
     order: &CountryOrder,
 ) -> Result<Vec<NodeIndex>> {
-    let mut list = g.nodes_of(EK::Country).to_vec();
-    if let Some(r) = &w.region {
-        let r = resolve(g, "region", r, &[EK::Region])?;
-        let members: HashSet<NodeIndex> =
-            g.neighbors(r, RT::Includes, Outgoing).into_iter().collect();
-        list.retain(|ix| members.contains(ix));
-    }
+    let mut list = match &w.region {
+        Some(r) => {
+            let r = resolve(g, "region", r, &[EK::Region])?;
+            linked(g, r, RT::Includes, Outgoing, EK::Country)
+        }
+        None => g.nodes_of(EK::Country).to_vec(),
+    };
     text_filter(g, &mut list, &w.text);
     if order.field == CountryOrderField::Code {
         list.sort_by(|a, b| g.entity(*a).id().cmp(g.entity(*b).id()));
@@ -423,23 +474,34 @@ pub fn outcomes(
     w: &OutcomeWhere,
     order: &OutcomeOrder,
 ) -> Result<Vec<NodeIndex>> {
-    let mut list = g.nodes_of(EK::Outcome).to_vec();
+    let mut lists = Vec::new();
     if let Some(m) = &w.metric {
-        list.retain(|ix| outcome(g, *ix).metric == *m);
+        lists.push(g.grouped(Grouping::OutcomeMetric, m).to_vec());
     }
-    if let Some(code) = &w.country {
-        let code = g.entity(country_ix(g, code)?).id();
-        list.retain(|ix| outcome(g, *ix).country.as_deref() == Some(code));
+    let country = match &w.country {
+        Some(code) => Some(g.entity(country_ix(g, code)?).id()),
+        None => None,
+    };
+    if let Some(code) = country {
+        lists.push(g.grouped(Grouping::OutcomeCountry, code).to_vec());
     }
-    if let Some(s) = &w.subject {
-        let s = resolve(g, "subject", s, RT::Reports.endpoints().0)?;
-        let id = g.entity(s).id();
-        list.retain(|ix| outcome(g, *ix).subject == id);
+    let subject = match &w.subject {
+        Some(s) => Some(resolve(g, "subject", s, RT::Reports.endpoints().0)?),
+        None => None,
+    };
+    if let Some(s) = subject {
+        lists.push(linked(g, s, RT::Reports, Outgoing, EK::Outcome));
     }
-    if let Some(statuses) = &w.status {
-        let s: Vec<model::OutcomeStatus> = statuses.iter().map(|k| (*k).into()).collect();
-        list.retain(|ix| s.contains(&outcome(g, *ix).status));
-    }
+    let statuses: Option<Vec<model::OutcomeStatus>> =
+        (w.status.as_ref()).map(|s| s.iter().map(|k| (*k).into()).collect());
+    let mut list = candidates(g, EK::Outcome, lists);
+    list.retain(|ix| {
+        let o = outcome(g, *ix);
+        w.metric.as_ref().is_none_or(|m| o.metric == *m)
+            && country.is_none_or(|code| o.country.as_deref() == Some(code))
+            && subject.is_none_or(|s| o.subject == g.entity(s).id())
+            && statuses.as_ref().is_none_or(|s| s.contains(&o.status))
+    });
     text_filter(g, &mut list, &w.text);
     match order.field {
         OutcomeOrderField::Label => {}

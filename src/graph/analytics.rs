@@ -251,16 +251,39 @@ impl KnowledgeGraph {
     /// The organisations of `kind`, in label order (that of `nodes_of(Organization)`),
     /// grouped once per graph, so a filter on kinds starts from its candidates.
     pub fn organizations_of_kind(&self, kind: crate::model::OrgKind) -> &[NodeIndex] {
-        let lists = self.analytics.org_kinds.get_or_init(|| {
-            let mut lists: HashMap<crate::model::OrgKind, Vec<NodeIndex>> = HashMap::new();
-            for ix in self.nodes_of(EntityKind::Organization) {
-                if let super::Entity::Organization(o) = self.entity(*ix) {
-                    lists.entry(o.kind).or_default().push(*ix);
+        self.grouped(Grouping::OrganizationKind, kind.code())
+    }
+
+    /// The nodes whose field `by` is `key` (a vocabulary's data-file code, a country code,
+    /// a metric), in label order (that of `nodes_of` their kind), grouped once per graph, so
+    /// a filter on that field starts from its candidates.
+    pub fn grouped(&self, by: Grouping, key: &str) -> &[NodeIndex] {
+        use super::Entity as E;
+        let groups = self.analytics.groups[by as usize].get_or_init(|| {
+            let kind = match by {
+                Grouping::OrganizationKind | Grouping::OrganizationCountry => {
+                    EntityKind::Organization
+                }
+                Grouping::ProgrammeKind => EntityKind::Programme,
+                Grouping::OutcomeMetric | Grouping::OutcomeCountry => EntityKind::Outcome,
+            };
+            let mut groups: HashMap<String, Vec<NodeIndex>> = HashMap::new();
+            for ix in self.nodes_of(kind) {
+                let key = match (by, self.entity(*ix)) {
+                    (Grouping::OrganizationKind, E::Organization(o)) => Some(o.kind.code()),
+                    (Grouping::OrganizationCountry, E::Organization(o)) => o.country.as_deref(),
+                    (Grouping::ProgrammeKind, E::Programme(p)) => Some(p.kind.code()),
+                    (Grouping::OutcomeMetric, E::Outcome(o)) => Some(o.metric.as_str()),
+                    (Grouping::OutcomeCountry, E::Outcome(o)) => o.country.as_deref(),
+                    _ => None,
+                };
+                if let Some(key) = key {
+                    groups.entry(key.to_string()).or_default().push(*ix);
                 }
             }
-            lists
+            groups
         });
-        lists.get(&kind).map_or(&[], Vec::as_slice)
+        groups.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// [`KnowledgeGraph::funded_projects`] computed once per donor and kept (within
@@ -433,12 +456,27 @@ pub(super) struct Cache {
     components: OnceLock<Arc<Vec<Vec<u32>>>>,
     metrics: OnceLock<Arc<NodeMetrics>>,
     donor_links: OnceLock<Arc<Vec<super::DonorLink>>>,
-    /// Organisations by kind, each list in label order.
-    org_kinds: OnceLock<HashMap<crate::model::OrgKind, Vec<NodeIndex>>>,
+    /// Nodes grouped by a field, per [`Grouping`], each list in label order.
+    groups: [OnceLock<HashMap<String, Vec<NodeIndex>>>; 5],
     /// `funded_projects` per (donor, indirect), with the items they hold in all.
     funded: Mutex<(FundedLists, usize)>,
     /// Held while an uncached parameterised result is computed (see `single_flight`).
     lane: Mutex<()>,
+}
+
+/// A field root-list filters test, whose nodes [`KnowledgeGraph::grouped`] lists by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// An organisation's `kind` (its code).
+    OrganizationKind,
+    /// An organisation's home `country` (its code).
+    OrganizationCountry,
+    /// A programme's `kind` (its code).
+    ProgrammeKind,
+    /// An outcome's `metric`.
+    OutcomeMetric,
+    /// The `country` an outcome is about (its code).
+    OutcomeCountry,
 }
 
 const CACHED_VARIANTS: usize = 16;

@@ -23,7 +23,8 @@ use crate::model::*;
 
 pub use adjacency::{Adj, Merged};
 pub use analytics::{
-    Algorithm, AnalysisError, EXACT_LIMIT, EXPORT_PIVOTS, Filter, Measure, Subgraph, TooLarge,
+    Algorithm, AnalysisError, EXACT_LIMIT, EXPORT_PIVOTS, Filter, Grouping, Measure, Subgraph,
+    TooLarge,
 };
 pub use edge::Edge;
 pub use network::DonorLink;
