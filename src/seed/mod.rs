@@ -241,6 +241,37 @@ pub fn build_dir(dir: &Path) -> Result<KnowledgeGraph, Diagnostics> {
     finish_graph(collected, diags)
 }
 
+/// How many records of each kind (in `EntityKind::ALL` order) and relations a data set has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub records: [usize; 8],
+    pub relations: usize,
+}
+
+impl Counts {
+    pub fn of(data: &Dataset) -> Counts {
+        Counts {
+            records: std::array::from_fn(|kind| crate::graph::records(data, kind)),
+            relations: data.relations.len(),
+        }
+    }
+}
+
+/// Checks a data set folder as [`build_dir`] reads it (relations staged, never held as
+/// records), without building the graph: what `aidgraph check DIR` runs.
+pub fn check_dir(dir: &Path) -> Result<Counts, Diagnostics> {
+    let (mut collected, mut diags) = parse_dir(dir, true)?;
+    validate(&mut collected, &mut diags);
+    if !diags.is_empty() {
+        return Err(sorted(diags));
+    }
+    let relations = collected.stage.as_ref().map_or(0, |s| s.len());
+    Ok(Counts {
+        relations,
+        ..Counts::of(&collected.data)
+    })
+}
+
 /// Reads and parses a folder's files; unreadable files are the error then.
 fn parse_dir(dir: &Path, staged: bool) -> Result<(Collected, Vec<Diagnostic>), Diagnostics> {
     let mut folder = Folder::scan(dir)?;
