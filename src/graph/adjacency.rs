@@ -69,8 +69,9 @@ impl Adjacency {
                 start[i + 1] += start[i];
             }
             let mut fill = start.clone();
-            let mut key_of = vec![0u16; edges().len()];
-            let mut entry = vec![Adj { edge: 0, other: 0 }; edges().len()];
+            let count = edges().len();
+            let mut key_of = vec![0u16; count];
+            let mut entry = vec![Adj { edge: 0, other: 0 }; count];
             for (i, (a, b, kind)) in edges().enumerate() {
                 let (at, other) = if outgoing { (a, b) } else { (b, a) };
                 let slot = fill[at as usize] as usize;

@@ -142,7 +142,7 @@ impl KnowledgeGraph {
                 stage.record_at(&mut data, kind, i);
             }
         }
-        let nodes = node_ids(&data).count();
+        let nodes = node_count(&data);
         KnowledgeGraph::build_staged(data, stage, nodes, 0..nodes as u32)
     }
 
@@ -167,7 +167,7 @@ impl KnowledgeGraph {
             ..
         } = stage;
         // The counts are known: size the graph once rather than grow it by doubling.
-        let nodes = node_ids(&data).count();
+        let nodes = node_count(&data);
         let edges = staged.len() + data.outcomes.len() + iati_edges.len();
         let mut graph = DiGraph::with_capacity(nodes, edges);
         // An outcome's `reports` relation has the outcome's citations.
@@ -623,6 +623,13 @@ fn drain<T>(mut items: Vec<T>, mut f: impl FnMut(T)) {
             items.shrink_to_fit();
         }
     }
+}
+
+/// How many nodes the data set makes.
+fn node_count(data: &Dataset) -> usize {
+    (0..EntityKind::ALL.len())
+        .map(|kind| records(data, kind))
+        .sum()
 }
 
 /// The id of each node the data set makes, in the order the graph adds them.

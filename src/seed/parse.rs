@@ -166,36 +166,19 @@ pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mu
             Some("see https://toml.io for the syntax; strings need double quotes".into()),
         );
     }
-    // The file's tables come in key order (`relation` before `source`): note its sources
-    // first, so its citations of them are checked at once rather than queued.
-    if let Some(DeValue::Array(items)) = doc.get_ref().get("source").map(|v| v.get_ref()) {
-        for item in items {
-            let Some(t) = item.get_ref().as_table() else {
-                continue;
-            };
-            let text = |k: &str| t.get(k).and_then(|v| v.get_ref().as_str());
-            // As `source` records it: only a complete declaration.
-            if let (Some(id), Some(file), Some(_)) = (text("id"), text("file"), text("title")) {
-                out.declared_sources
-                    .entry(id.to_string())
-                    .or_insert_with(|| file.to_string());
-            }
-        }
-    }
-    // Records before what names them: tables are read in `TABLES` order, not the key order
-    // toml gives (`outcome` before `project`), so references within a file are checked at
-    // once rather than queued.
-    let mut tables: Vec<_> = doc.get_ref().iter().collect();
-    tables.sort_by_key(|(key, _)| {
+    // Records before what names them: tables are read in `TABLES` order (sources first),
+    // not the key order toml gives (`outcome` before `project`, `relation` before `source`),
+    // so references and citations within a file are checked at once rather than queued.
+    let mut tables: Vec<_> = (doc.get_ref().iter())
+        .map(|(key, value)| {
+            let name: &str = key.get_ref();
+            (TABLES.iter().position(|t| *t == name), key, value)
+        })
+        .collect();
+    tables.sort_by_key(|(slot, _, _)| slot.unwrap_or(TABLES.len()));
+    for (slot, key, value) in tables {
         let name: &str = key.get_ref();
-        TABLES
-            .iter()
-            .position(|t| *t == name)
-            .unwrap_or(TABLES.len())
-    });
-    for (key, value) in tables {
-        let name: &str = key.get_ref();
-        let Some(&table) = TABLES.iter().find(|t| **t == name) else {
+        let Some(slot) = slot else {
             let hint = match super::diagnostic::did_you_mean(name, TABLES.iter().copied()) {
                 Some(t) => format!("did you mean `[[{t}]]`?"),
                 None => format!("known tables: {}", TABLES.join(", ")),
@@ -203,6 +186,7 @@ pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mu
             ctx.error(key.span(), format!("unknown table `{name}`"), Some(hint));
             continue;
         };
+        let table = TABLES[slot];
         let DeValue::Array(items) = value.get_ref() else {
             ctx.error(
                 key.span(),
@@ -211,7 +195,6 @@ pub(crate) fn parse_file(file: &str, text: &str, out: &mut Collected, diags: &mu
             );
             continue;
         };
-        let slot = TABLES.iter().position(|t| *t == table).unwrap_or(8);
         for item in items {
             out.last_key = u32::MAX;
             let before = out.records(slot);
