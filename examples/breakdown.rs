@@ -23,6 +23,11 @@
 //!   resolvers, and building the response's value tree;
 //! - **serialise**: the response to JSON bytes; **free**: dropping the response.
 //!
+//! Then the planned executor (`api::plan`), which answers a validated document without
+//! async-graphql: **plan** runs the document's plan (compiled once, when the document is
+//! parsed) over the graph straight to the JSON bytes, checked to be async-graphql's bytes
+//! for every request; the planned total is read, analyze and plan.
+//!
 //! The HTTP side (hyper, the middleware, the socket) is what the server's CPU time per
 //! request under wrk adds to these.
 
@@ -208,6 +213,23 @@ fn main() {
         rounds.sort();
         rounds[2]
     };
+    let plans: Vec<aidgraph::api::plan::Plan> = items
+        .iter()
+        .map(|(r, d)| {
+            aidgraph::api::plan::Plan::compile(d, r.operation_name.as_deref())
+                .expect("the planned executor covers the document")
+        })
+        .collect();
+    let planned: Vec<(&aidgraph::api::plan::Plan, &Req)> = plans.iter().zip(&reqs).collect();
+    for ((plan, r), response) in planned.iter().zip(&responses) {
+        let body = plan
+            .run(&served.graph, &r.variables)
+            .expect("the plan answers");
+        assert_eq!(body, serde_json::to_vec(response).expect("serialises"));
+    }
+    let t_plan = time(&planned, |(plan, r)| {
+        drop(std::hint::black_box(plan.run(&served.graph, &r.variables)))
+    });
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     // Executing includes dropping its response and building the request; both are apart.
     let execute = us(t_fast) - us(t_build) - us(t_free);
@@ -241,6 +263,14 @@ fn main() {
     let with = rows.iter().map(|r| r.1).sum::<f64>();
     println!("| total, validated document | {:.1} |", with - validate);
     println!("| total, document validated in full | {with:.1} |");
+    println!(
+        "| plan (the planned executor, to JSON bytes) | {:.1} |",
+        us(t_plan)
+    );
+    println!(
+        "| total, planned (read, analyze, plan) | {:.1} |",
+        us(t_read) + us(t_analyze) + us(t_plan)
+    );
     println!(
         "| (parse: lexical limits and parser, once per distinct document; copy: {:.1} of it) | {:.1} |",
         us(t_copy),

@@ -23,31 +23,9 @@ import sys
 import urllib.parse
 
 # (a): ministry -> funded projects -> countries and outcomes, playground 01's shape with
-# variables. (b) and (c) send it again with fixed variables over GET and APQ GET.
-NESTED = """query FundedProjects($id: ID!, $first: Int!, $after: String) {
-  node(id: $id) {
-    ... on Organization {
-      name
-      shortName
-      fundedProjects(first: $first, after: $after) {
-        totalCount
-        edges {
-          via { id name kind }
-          node {
-            id
-            title
-            status
-            period { text }
-            programmes { nodes { name } }
-            countries { edges { role node { code name } } }
-            regions { nodes { name } }
-            outcomes { nodes { label value unit qualifier status country { code } } }
-          }
-        }
-      }
-    }
-  }
-}"""
+# variables (nested.graphql, which tests/it/plan.rs also runs). (b) and (c) send it again
+# with fixed variables over GET and APQ GET.
+NESTED = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "nested.graphql")).read()
 
 # (d) and (e): a page of 1,000 projects, about 60 bytes each.
 LIST = """query ProjectList($first: Int!, $after: String) {

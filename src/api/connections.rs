@@ -252,6 +252,11 @@ macro_rules! relation_connection {
         #[doc = concat!("A page of relations to ", $what, ".")]
         pub struct $rconn(pub Page<(EdgeIndex, NodeIndex)>);
 
+        impl $rconn {
+            /// The kind of the items (`None`: any).
+            pub(crate) const NODE: Option<crate::model::EntityKind> = $node::KIND;
+        }
+
         #[Object]
         impl $rconn {
             async fn edges(&self, ctx: &Context<'_>) -> Vec<$redge> {

@@ -11,6 +11,7 @@ pub mod error;
 mod filters;
 pub mod limits;
 pub mod page;
+pub mod plan;
 mod status;
 mod types;
 mod values;

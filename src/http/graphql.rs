@@ -394,6 +394,8 @@ pub(crate) async fn handle(
 struct Outcome {
     /// The answer, every error coded.
     response: async_graphql::Response,
+    /// The body a plan wrote (`api::plan`): then `response` is empty.
+    planned: Option<Vec<u8>>,
     /// The request could not run (no `data`).
     request_error: bool,
     /// Set when the answer must not be cached (internal errors, timeouts).
@@ -414,7 +416,10 @@ struct WireBody<'a> {
 
 impl Outcome {
     /// The body's bytes, serialised straight from the response.
-    fn to_bytes(&self, with_data: bool) -> Vec<u8> {
+    fn into_bytes(self, with_data: bool) -> Vec<u8> {
+        if let Some(body) = self.planned {
+            return body;
+        }
         let body = WireBody {
             data: with_data.then_some(&self.response.data),
             errors: &self.response.errors,
@@ -574,14 +579,14 @@ async fn answer(
                     reject.into_response(media)
                 }
                 Ok(out) if out.request_error && media == Media::GraphqlResponse => {
-                    let mut res = ok_response(media, out.to_bytes(false).into(), None);
+                    let mut res = ok_response(media, out.into_bytes(false).into(), None);
                     *res.status_mut() = StatusCode::BAD_REQUEST;
                     res
                 }
                 Ok(out) => {
-                    let body = Bytes::from(out.to_bytes(true));
-                    let cacheable =
-                        !out.request_error && !out.transient && out.response.errors.is_empty();
+                    let (request_error, transient) = (out.request_error, out.transient);
+                    let cacheable = !request_error && !transient && out.response.errors.is_empty();
+                    let body = Bytes::from(out.into_bytes(true));
                     if cacheable
                         && let Some(key) = &key
                         // Not for data a reload replaced while this request ran.
@@ -596,9 +601,7 @@ async fn answer(
                         }
                         app.responses.put(key, answer);
                     }
-                    let etag = etag
-                        .as_deref()
-                        .filter(|_| !out.request_error && !out.transient);
+                    let etag = etag.as_deref().filter(|_| !request_error && !transient);
                     ok_response(media, body, etag)
                 }
             };
@@ -628,7 +631,7 @@ async fn answer(
                     body.push(b',');
                 }
                 match answer {
-                    Ok(out) => body.extend_from_slice(&out.to_bytes(true)),
+                    Ok(out) => body.extend_from_slice(&out.into_bytes(true)),
                     Err(reject) => {
                         app.metrics.refused(reject.code);
                         body.extend_from_slice(reject.body().to_string().as_bytes());
@@ -767,6 +770,25 @@ async fn run(
         &app.schema
     };
     app.metrics.validation(!prevalidated);
+    // A validated document's plan answers without async-graphql, unless the answer would
+    // carry an error: async-graphql runs it then, and words the error.
+    if prevalidated
+        && let Some(plan) = &prepared.plan
+        && let Some(body) = plan.run(&served.graph, &variables)
+    {
+        app.metrics.executor(true);
+        app.metrics.graphql(operation, started.elapsed(), &[]);
+        if let Some(hash) = &params.persisted {
+            app.apq.put(hash, &query[..]);
+        }
+        return Ok(Outcome {
+            response: async_graphql::Response::new(async_graphql::Value::Null),
+            planned: Some(body),
+            request_error: false,
+            transient: false,
+        });
+    }
+    app.metrics.executor(false);
     let mut request = async_graphql::Request::new(&*query).variables(variables);
     if let Some(name) = operation_name {
         request = request.operation_name(name);
@@ -807,6 +829,7 @@ async fn run(
     }
     Ok(Outcome {
         response,
+        planned: None,
         request_error,
         transient: internal,
     })

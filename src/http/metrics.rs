@@ -142,6 +142,8 @@ pub struct Metrics {
     in_flight: AtomicI64,
     /// Documents validated in full, and requests that skipped it (`validated.rs`).
     validations: [AtomicU64; 2],
+    /// Requests answered by a plan, and by async-graphql (`api::plan`).
+    executors: [AtomicU64; 2],
 }
 
 /// A cache's figures for `/metrics`.
@@ -194,6 +196,11 @@ impl Metrics {
     /// because it passed before and the variables fit.
     pub fn validation(&self, full: bool) {
         self.validations[usize::from(!full)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A request was answered by its document's plan (`planned`) or by async-graphql.
+    pub fn executor(&self, planned: bool) {
+        self.executors[usize::from(!planned)].fetch_add(1, Ordering::Relaxed);
     }
 
     /// A request refused before it ran: only its error code is counted.
@@ -304,6 +311,16 @@ impl Metrics {
              aidgraph_graphql_validations_total{{mode=\"skipped\"}} {}",
             self.validations[0].load(Ordering::Relaxed),
             self.validations[1].load(Ordering::Relaxed),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP aidgraph_graphql_executions_total Requests executed, by executor: a plan \
+             compiled from the validated document (`planned`), or async-graphql.\n\
+             # TYPE aidgraph_graphql_executions_total counter\n\
+             aidgraph_graphql_executions_total{{executor=\"planned\"}} {}\n\
+             aidgraph_graphql_executions_total{{executor=\"async-graphql\"}} {}",
+            self.executors[0].load(Ordering::Relaxed),
+            self.executors[1].load(Ordering::Relaxed),
         );
         let s = &served.status;
         let _ = writeln!(

@@ -31,6 +31,8 @@ use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Name, OutputType, Positioned, Variables};
 use async_graphql_value::{ConstValue, Value};
 
+use crate::api::plan::Plan;
+
 /// The registry of the serving schema's types, for [`Prepared::new`].
 pub fn registry() -> Registry {
     let mut registry = Registry {
@@ -57,6 +59,8 @@ pub struct Prepared {
     sites: Option<Vec<Site>>,
     /// Strict validation passed once (with some variables).
     validated: AtomicBool,
+    /// The plan of its only operation, when the planned executor covers it.
+    pub plan: Option<Plan>,
     /// An upper bound of the parsed document's size in memory, in bytes.
     pub weight: usize,
 }
@@ -72,12 +76,18 @@ impl Prepared {
             DocumentOperations::Multiple(_) => None,
         };
         let sites = operation.is_some().then(|| sites(&doc, registry)).flatten();
-        let weight = weight(&doc, text);
+        // Used only once the document has passed validation (`variables_fit`).
+        let plan = operation
+            .is_some()
+            .then(|| Plan::compile(&doc, None))
+            .flatten();
+        let weight = weight(&doc, text) + plan.as_ref().map_or(0, Plan::weight);
         Prepared {
             doc,
             operation: operation.flatten(),
             sites,
             validated: AtomicBool::new(false),
+            plan,
             weight,
         }
     }

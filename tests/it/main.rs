@@ -16,6 +16,7 @@ mod iati_export;
 mod loader_props;
 mod ops;
 mod paging;
+mod plan;
 mod playground;
 mod process;
 mod protocol;

@@ -13,6 +13,7 @@ mod source;
 mod theme;
 
 pub use iati::{Transaction, edge_default_currency};
+pub(crate) use organization::funded_page;
 pub use project::FundedProjectConnection;
 
 use async_graphql::{Context, ID, Interface, Object, Result};
@@ -38,6 +39,34 @@ pub enum Node {
     Theme(Theme),
     Outcome(Outcome),
     Source(Source),
+}
+
+impl Node {
+    /// Any kind: `Node` is the interface.
+    pub(crate) const KIND: Option<EK> = None;
+}
+
+/// One line of an `entity_object!` relations table, kept for the planned executor
+/// (`api::plan`): the field, the relation it follows and what the connection lists.
+#[derive(Debug)]
+pub(crate) struct Traversal {
+    /// The field's name in Rust (snake case); GraphQL's is its camel case.
+    pub name: &'static str,
+    pub dir: petgraph::Direction,
+    pub relation: RT,
+    /// Only these kinds at the other end (all when empty).
+    pub other: &'static [EK],
+    /// The node type of the connection's items (`None`: the `Node` interface).
+    pub node: Option<EK>,
+}
+
+macro_rules! direction {
+    (out) => {
+        Outgoing
+    };
+    (inc) => {
+        Incoming
+    };
 }
 
 impl FromIndex for Node {
@@ -67,6 +96,10 @@ macro_rules! entity_type {
         }
 
         impl $name {
+            /// The kind of entity this type wraps.
+            #[allow(dead_code, reason = "Source has no relation connection")]
+            pub(crate) const KIND: Option<EK> = Some(EK::$variant);
+
             fn data<'a>(&self, ctx: &Context<'a>) -> &'a $model {
                 match graph(ctx).entity(self.0) {
                     Entity::$variant(x) => x,
@@ -107,6 +140,19 @@ macro_rules! entity_object {
         }
         $($any:ident { $(#[doc = $any_doc:literal])* })?
     ) => {
+        impl $ty {
+            /// The traversals of the relations table, for `api::plan`.
+            pub(crate) const TRAVERSALS: &'static [Traversal] = &[$(
+                Traversal {
+                    name: stringify!($name),
+                    dir: direction!($dir),
+                    relation: RT::$rel,
+                    other: &[$(EK::$kind),*],
+                    node: $conn::NODE,
+                },
+            )*];
+        }
+
         $(#[$meta])*
         #[Object]
         impl $ty {
@@ -153,6 +199,7 @@ macro_rules! entity_object {
     };
 }
 
+use direction;
 use entity_object;
 
 type Rels = Result<Page<(EdgeIndex, NodeIndex)>>;

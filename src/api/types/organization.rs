@@ -55,18 +55,7 @@ entity_object! {
             last: Option<i32>,
             before: Option<String>,
         ) -> Result<FundedProjectConnection> {
-            let g = graph(ctx);
-            let funded = g.funded(self.0, indirect);
-            let page = crate::api::page::paginate_seek(
-                funded.list.len(),
-                |gid| {
-                    let p = g.by_global_id(gid)?;
-                    funded.position.get(&p).map(|i| *i as usize)
-                },
-                |from, to| funded.list[from..to].to_vec(),
-                |(p, _)| g.entity(*p).global_id(),
-                &args(first, after, last, before),
-            )?;
+            let page = funded_page(graph(ctx), self.0, indirect, &args(first, after, last, before))?;
             Ok(FundedProjectConnection(page))
         }
         /// The organisation this one is part of (a ministry's government, an office's agency).
@@ -131,4 +120,25 @@ entity_object! {
     any_relations {
         /// Every relation of this organisation, optionally of one type and direction.
     }
+}
+
+/// One page of the projects `donor` funds (`indirect`: through programmes and funds too),
+/// each with the programmes the money went through.
+pub(crate) fn funded_page(
+    g: &KnowledgeGraph,
+    donor: NodeIndex,
+    indirect: bool,
+    a: &PageArgs,
+) -> Result<Page<(NodeIndex, Vec<NodeIndex>)>> {
+    let funded = g.funded(donor, indirect);
+    crate::api::page::paginate_seek(
+        funded.list.len(),
+        |gid| {
+            let p = g.by_global_id(gid)?;
+            funded.position.get(&p).map(|i| *i as usize)
+        },
+        |from, to| funded.list[from..to].to_vec(),
+        |(p, _)| g.entity(*p).global_id(),
+        a,
+    )
 }
