@@ -33,6 +33,21 @@ pub struct PageArgs {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// Which cursors the page makes (every one unless the planned executor knows the
+    /// query asks for fewer).
+    pub cursors: Cursors,
+}
+
+/// Which items of a page get their cursor: each one is a global id formatted and encoded.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cursors {
+    /// Every item (`edges { cursor }`).
+    #[default]
+    All,
+    /// The first and the last (`pageInfo { startCursor endCursor }`); the others are empty.
+    Ends,
+    /// None: every cursor is empty and `pageInfo` has none.
+    None,
 }
 
 impl PageArgs {
@@ -47,6 +62,7 @@ impl PageArgs {
             after,
             last,
             before,
+            cursors: Cursors::All,
         }
     }
 }
@@ -106,7 +122,7 @@ pub fn paginate<T>(items: Vec<T>, key: impl Fn(&T) -> String, args: &PageArgs) -
     let locate = |k: &str| items.iter().position(|x| key(x) == k);
     let (start, end) = window(total, &locate, args)?;
     let items: Vec<T> = items.into_iter().skip(start).take(end - start).collect();
-    Ok(page_of(items, &key, start, end, total))
+    Ok(page_of(items, &key, start, end, total, args.cursors))
 }
 
 /// Cuts one page out of a list that is never materialised: `total` items, `locate` finds the
@@ -121,7 +137,7 @@ pub fn paginate_seek<T>(
 ) -> Result<Page<T>> {
     let (start, end) = window(total, &locate, args)?;
     let items = fetch(start, end);
-    Ok(page_of(items, &key, start, end, total))
+    Ok(page_of(items, &key, start, end, total, args.cursors))
 }
 
 /// The positions `start..end` a page covers.
@@ -159,16 +175,32 @@ fn page_of<T>(
     start: usize,
     end: usize,
     total: usize,
+    cursors: Cursors,
 ) -> Page<T> {
+    let last = items.len().saturating_sub(1);
     let items: Vec<(String, T)> = items
         .into_iter()
-        .map(|item| (encode_cursor(&key(&item)), item))
+        .enumerate()
+        .map(|(i, item)| {
+            let wanted = match cursors {
+                Cursors::All => true,
+                Cursors::Ends => i == 0 || i == last,
+                Cursors::None => false,
+            };
+            let cursor = if wanted {
+                encode_cursor(&key(&item))
+            } else {
+                String::new()
+            };
+            (cursor, item)
+        })
         .collect();
+    let ends = cursors != Cursors::None;
     let info = PageInfo {
         has_next_page: end < total,
         has_previous_page: start > 0,
-        start_cursor: items.first().map(|(c, _)| c.clone()),
-        end_cursor: items.last().map(|(c, _)| c.clone()),
+        start_cursor: items.first().filter(|_| ends).map(|(c, _)| c.clone()),
+        end_cursor: items.last().filter(|_| ends).map(|(c, _)| c.clone()),
     };
     Page { items, info, total }
 }

@@ -40,7 +40,7 @@ use super::filters::{
     CountryOrder, CountryWhere, OrganizationOrder, OrganizationWhere, OutcomeOrder, OutcomeWhere,
     ProgrammeOrder, ProgrammeWhere, ProjectOrder, ProjectWhere,
 };
-use super::page::{Page, PageArgs, PageInfo};
+use super::page::{Cursors, Page, PageArgs, PageInfo};
 use super::types::{self, RelationDirection, Traversal, funded_page};
 use super::values::{
     ContributionKind, OrgKind, OrgRole, OutcomeStatus, ProgrammeKind, ProjectStatus, Qualifier,
@@ -150,6 +150,28 @@ struct PageSpec {
     after: Option<Value>,
     last: Option<Value>,
     before: Option<Value>,
+    /// The cursors the selection reads.
+    cursors: Cursors,
+}
+
+/// The cursors a connection's selection reads: every edge's, the page's ends', or none.
+fn cursors(set: &Set) -> Cursors {
+    let has = |set: &Set, f: &dyn Fn(&Op) -> bool| set.0.iter().any(|s| f(&s.op));
+    let mut wanted = Cursors::None;
+    for sel in &set.0 {
+        match &sel.op {
+            Op::Edges(edges) if has(edges, &|op| matches!(op, Op::Cursor)) => {
+                return Cursors::All;
+            }
+            Op::PageInfo(info)
+                if has(info, &|op| matches!(op, Op::StartCursor | Op::EndCursor)) =>
+            {
+                wanted = Cursors::Ends;
+            }
+            _ => {}
+        }
+    }
+    wanted
 }
 
 #[derive(Debug)]
@@ -656,7 +678,7 @@ impl Compiler<'_> {
             _ => return None,
         };
         let (mut filter, mut order) = (None, None);
-        let page = page_spec(f, |n, v| match n {
+        let mut page = page_spec(f, |n, v| match n {
             "where" if filters => {
                 filter = Some(v.clone());
                 true
@@ -667,12 +689,14 @@ impl Compiler<'_> {
             }
             _ => false,
         })?;
+        let set = self.sub(Ty::NodeConn(kind), f, depth)?;
+        page.cursors = cursors(&set);
         Some(Op::List {
             kind,
             filter,
             order,
             page,
-            set: self.sub(Ty::NodeConn(kind), f, depth)?,
+            set,
         })
     }
 
@@ -690,27 +714,23 @@ impl Compiler<'_> {
             (EK::Outcome, "money") => Op::OutcomeMoney(self.sub(Ty::Money, f, depth)?),
             (EK::Organization, "fundedProjects") => {
                 let mut indirect = None;
-                let page = page_spec(f, |n, v| {
+                let mut page = page_spec(f, |n, v| {
                     let ours = n == "indirect";
                     if ours {
                         indirect = Some(v.clone());
                     }
                     ours
                 })?;
-                return Some(Op::Funded(
-                    indirect,
-                    page,
-                    self.sub(Ty::FundedConn, f, depth)?,
-                ));
+                let set = self.sub(Ty::FundedConn, f, depth)?;
+                page.cursors = cursors(&set);
+                return Some(Op::Funded(indirect, page, set));
             }
             _ => {
                 if let Some(t) = traversals(kind).iter().find(|t| camel(t.name) == name) {
-                    let page = page_spec(f, |_, _| false)?;
-                    return Some(Op::Traverse(
-                        t,
-                        page,
-                        self.sub(Ty::RelConn(t.node), f, depth)?,
-                    ));
+                    let mut page = page_spec(f, |_, _| false)?;
+                    let set = self.sub(Ty::RelConn(t.node), f, depth)?;
+                    page.cursors = cursors(&set);
+                    return Some(Op::Traverse(t, page, set));
                 }
                 Op::Leaf(leaf(kind, name)?)
             }
@@ -818,12 +838,15 @@ impl Run<'_> {
     }
 
     fn page_args(&self, p: &PageSpec) -> Option<PageArgs> {
-        Some(PageArgs::new(
-            self.arg(&p.first)?,
-            self.arg(&p.after)?,
-            self.arg(&p.last)?,
-            self.arg(&p.before)?,
-        ))
+        Some(PageArgs {
+            cursors: p.cursors,
+            ..PageArgs::new(
+                self.arg(&p.first)?,
+                self.arg(&p.after)?,
+                self.arg(&p.last)?,
+                self.arg(&p.before)?,
+            )
+        })
     }
 
     fn object(&self, set: &Set, at: At<'_>, out: &mut Vec<u8>) -> Option<()> {
@@ -1108,7 +1131,15 @@ impl Run<'_> {
 fn write_leaf(g: &KnowledgeGraph, l: Leaf, ix: NodeIndex, out: &mut Vec<u8>) -> Option<()> {
     let e = g.entity(ix);
     match l {
-        Leaf::Id => write_str(out, &e.global_id()),
+        Leaf::Id => {
+            // `global_id()` without its String: `"<prefix>:<id>"`.
+            out.push(b'"');
+            out.extend_from_slice(e.kind().id_prefix().as_bytes());
+            out.push(b':');
+            write_escaped(out, e.id());
+            out.push(b'"');
+            Some(())
+        }
         Leaf::Str(f) => write_opt_str(out, f(e)),
         Leaf::Enum(f) => write_opt_str(out, f(e)),
         Leaf::Decimal(f) => write_decimal(out, f(e)),
@@ -1142,7 +1173,46 @@ fn write_list<T>(
 
 /// A JSON string, escaped as serde_json escapes it (async-graphql's answers go through it).
 fn write_str(out: &mut Vec<u8>, s: &str) -> Option<()> {
-    serde_json::to_writer(&mut *out, s).ok()
+    out.push(b'"');
+    write_escaped(out, s);
+    out.push(b'"');
+    Some(())
+}
+
+/// The inside of a JSON string, as serde_json writes it: `"` and `\` escaped, the control
+/// characters as `\b \t \n \f \r` or `\u00xx` (lower-case hex); everything else as is.
+fn write_escaped(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let code;
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => {
+                code = [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ];
+                &code
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
 }
 
 fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) -> Option<()> {
@@ -1167,5 +1237,28 @@ fn write_decimal(out: &mut Vec<u8>, d: Option<Decimal>) -> Option<()> {
             out.extend_from_slice(b"null");
             Some(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut every: String = (0u8..0x80).map(char::from).collect();
+        every.push_str("é – 日本 \u{2028} \u{7f} 🙂 \"quoted\" back\\slash");
+        for s in [every.as_str(), "", "plain", "\u{0}", "end\n"] {
+            let mut ours = Vec::new();
+            write_str(&mut ours, s);
+            assert_eq!(ours, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn field_names_are_camel_case_as_async_graphql_names_them() {
+        assert_eq!(camel("preceded_by"), "precededBy");
+        assert_eq!(camel("accountable_organizations"), "accountableOrganizations");
+        assert_eq!(camel("funds"), "funds");
     }
 }

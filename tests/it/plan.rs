@@ -239,7 +239,8 @@ async fn plans_answer_root_lists_fragments_and_directives_as_async_graphql_does(
           }
           countries(first: 3) { __typename nodes { code name } }
           outcomes(first: 5, where: { status: ACHIEVED }) { nodes { label value unit } }
-          regions { totalCount } themes(first: 2) { nodes { name dacCode dacName } }
+          regions { totalCount }
+          themes(first: 3) { pageInfo { startCursor endCursor } nodes { name dacCode dacName } }
           sources { nodes { title publisher } }
           kh: country(code: "kh") { name alpha3 }
           none: country(code: $country) { name }
