@@ -309,11 +309,15 @@ fn pos_at(text: &str, offset: usize) -> Pos {
     pos
 }
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Schema-aware analysis of a parsed document, built once per schema from its SDL.
 #[derive(Debug, Clone)]
 pub struct Analyzer {
     /// Per object or interface type: each field's named type (lists and non-null unwrapped).
-    fields: HashMap<Name, HashMap<Name, Name>>,
+    /// Looked up twice per field of every request: foldhash, not SipHash (the keys are the
+    /// schema's, so there is nothing to flood).
+    fields: FastMap<Name, FastMap<Name, Name>>,
     query: Name,
     mutation: Name,
     subscription: Name,
@@ -324,7 +328,7 @@ impl Analyzer {
     /// that does not parse gives an analyzer that knows no type: every field then costs 1.
     pub fn from_sdl(sdl: &str) -> Analyzer {
         let mut analyzer = Analyzer {
-            fields: HashMap::new(),
+            fields: FastMap::default(),
             query: Name::new("Query"),
             mutation: Name::new("Mutation"),
             subscription: Name::new("Subscription"),
