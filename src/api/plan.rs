@@ -1258,7 +1258,10 @@ mod tests {
     #[test]
     fn field_names_are_camel_case_as_async_graphql_names_them() {
         assert_eq!(camel("preceded_by"), "precededBy");
-        assert_eq!(camel("accountable_organizations"), "accountableOrganizations");
+        assert_eq!(
+            camel("accountable_organizations"),
+            "accountableOrganizations"
+        );
         assert_eq!(camel("funds"), "funds");
     }
 }
