@@ -16,7 +16,6 @@
 //! A key is stored in full beside its 64-bit hash and compared on every hit: two keys with
 //! the same hash never share an entry.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -270,8 +269,9 @@ pub fn data_key(served: &Served) -> Vec<u8> {
 pub struct KeyBuilder(Vec<u8>);
 
 impl KeyBuilder {
-    pub fn new(data_key: &[u8]) -> Self {
-        let mut v = Vec::with_capacity(data_key.len() + 1024);
+    /// A key starting with `data_key`, with room for `parts` more bytes of parts.
+    pub fn new(data_key: &[u8], parts: usize) -> Self {
+        let mut v = Vec::with_capacity(data_key.len() + parts + 32);
         v.extend_from_slice(data_key);
         KeyBuilder(v)
     }
@@ -292,7 +292,7 @@ impl KeyBuilder {
 #[derive(Clone)]
 pub struct Answer {
     pub body: Bytes,
-    pub operation: Cow<'static, str>,
+    pub operation: Arc<str>,
 }
 
 /// Response bodies of GET queries and persisted queries.
@@ -447,8 +447,8 @@ mod tests {
             operation: "op".into(),
         };
         let cache = ResponseCache::new(100, 1 << 20);
-        let old = KeyBuilder::new(b"v1").part(b"q").finish();
-        let new = KeyBuilder::new(b"v2").part(b"q").finish();
+        let old = KeyBuilder::new(b"v1", 1).part(b"q").finish();
+        let new = KeyBuilder::new(b"v2", 1).part(b"q").finish();
         cache.retire(b"v1");
         cache.put(&old, answer(b"old"));
         cache.retire(b"v2");
@@ -464,8 +464,8 @@ mod tests {
 
     #[test]
     fn key_parts_cannot_run_into_each_other() {
-        let a = KeyBuilder::new(b"d").part(b"ab").part(b"c").finish();
-        let b = KeyBuilder::new(b"d").part(b"a").part(b"bc").finish();
+        let a = KeyBuilder::new(b"d", 3).part(b"ab").part(b"c").finish();
+        let b = KeyBuilder::new(b"d", 3).part(b"a").part(b"bc").finish();
         assert_ne!(a, b);
     }
 

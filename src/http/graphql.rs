@@ -34,7 +34,7 @@ use std::time::Instant;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, Limited};
 use serde_json::{Map, Value, json};
@@ -368,20 +368,23 @@ fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<Operat
 }
 
 /// The `/graphql` handler for every method.
-pub(crate) async fn handle(
-    State(app): State<Arc<App>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    extensions: Extensions,
-    body: Body,
-) -> Response {
-    let media = Media::from_accept(&headers);
-    let id = extensions
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_else(|| Arc::from("none"));
-    match answer(&app, &method, &uri, &headers, body, media, &id).await {
+///
+/// It takes the request whole: axum's `HeaderMap` and `Extensions` extractors would copy them.
+pub(crate) async fn handle(State(app): State<Arc<App>>, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    let media = Media::from_accept(&parts.headers);
+    let id: &str = parts.extensions.get::<RequestId>().map_or("none", |r| &r.0);
+    match answer(
+        &app,
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        body,
+        media,
+        id,
+    )
+    .await
+    {
         Ok(res) => res,
         Err(reject) => {
             app.metrics.refused(reject.code);
@@ -459,7 +462,8 @@ fn cache_key(
         Some(v) if !v.is_empty() => serde_json::to_vec(v).unwrap_or_default(),
         _ => b"{}".to_vec(),
     };
-    let key = KeyBuilder::new(data_key)
+    let size = operation.len() + name.len() + variables.len() + 2;
+    let key = KeyBuilder::new(data_key, size)
         .part(&[media as u8, u8::from(params.persisted.is_some())])
         .part(operation)
         .part(&name)
@@ -536,9 +540,10 @@ async fn answer(
                 return Ok(res);
             }
             if app.responses.enabled() {
-                let key = KeyBuilder::new(&data_key)
+                let query = uri.query().unwrap_or("").as_bytes();
+                let key = KeyBuilder::new(&data_key, query.len() + 2)
                     .part(&[media as u8, 2])
-                    .part(uri.query().unwrap_or("").as_bytes())
+                    .part(query)
                     .finish();
                 if let Some(hit) = app.responses.probe(&key) {
                     return Ok(cached(app, media, hit, Some(&etag), started));
@@ -562,7 +567,7 @@ async fn answer(
     let get = etag.is_some();
     match batch {
         Batch::One(params) => {
-            let operation = operation_label(params.operation_name.as_deref());
+            let operation: Arc<str> = operation_label(params.operation_name.as_deref()).into();
             let key = cache_key(app, &data_key, &params, media, get)?;
             if let Some(hit) = key.as_deref().and_then(|k| app.responses.get(k)) {
                 if let Some(url_key) = &url_key {
@@ -645,7 +650,7 @@ async fn answer(
                 body,
             )
                 .into_response();
-            res.extensions_mut().insert(Operation("batch".into()));
+            res.extensions_mut().insert(Operation(Arc::from("batch")));
             Ok(res)
         }
     }

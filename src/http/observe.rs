@@ -24,13 +24,13 @@ pub struct RequestId(pub Arc<str>);
 
 /// Set by the GraphQL handler on its response, for the access log.
 #[derive(Debug, Clone)]
-pub(crate) struct Operation(pub std::borrow::Cow<'static, str>);
+pub(crate) struct Operation(pub Arc<str>);
 
 /// Marks the 500 made from a panic, so the request id can be added to its body.
 #[derive(Debug, Clone)]
 struct Panicked;
 
-fn fresh_id() -> String {
+fn fresh_id() -> Arc<str> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     let start = *START.get_or_init(|| {
@@ -49,7 +49,13 @@ fn fresh_id() -> String {
     );
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    format!("{:016x}", z ^ (z >> 31))
+    let z = z ^ (z >> 31);
+    // Sixteen hex digits written in place: one allocation, the `Arc`'s.
+    let mut hex = [0u8; 16];
+    for (i, b) in hex.iter_mut().enumerate() {
+        *b = b"0123456789abcdef"[((z >> (60 - 4 * i)) & 0xf) as usize];
+    }
+    Arc::from(std::str::from_utf8(&hex).unwrap_or("0000000000000000"))
 }
 
 /// The client's `x-request-id` if it is 1 to 64 characters of `[A-Za-z0-9._-]`, else a new id.
@@ -64,7 +70,7 @@ fn request_id(req: &Request) -> Arc<str> {
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         })
         .map(Arc::from)
-        .unwrap_or_else(|| fresh_id().into())
+        .unwrap_or_else(fresh_id)
 }
 
 /// The outermost middleware: request id, in-flight gauge, access log, HTTP counters.
