@@ -10,7 +10,8 @@
 Each scenario's requests are sent to aidgraph once here, exactly as wrk will send them
 (method, path, body, `Content-Type: application/json` on POST, no `Accept`), and the answer
 bytes are stored under OUT/raw/, where the raw baseline serves them: request i of a scenario
-on aidgraph and request i on the baseline carry the same body and get the same bytes.
+on aidgraph and request i on the baseline carry the same body (a GET the same query string,
+on the path of its stored answer) and get the same bytes.
 
 A request file has one request a line: METHOD <tab> PATH [<tab> BODY].
 """
@@ -145,7 +146,10 @@ def main():
                 sizes.append(len(answer))
                 tail = f"\t{body}" if body is not None else ""
                 g.write(f"{method}\t{path}{tail}\n")
-                r.write(f"{method}\t/{name}/{i}{tail}\n")
+                # The baseline gets the same request: the same body, and for a GET the same
+                # query string (its path names the stored answer; hyper parses the URL alike).
+                query = path[path.index("?"):] if "?" in path else ""
+                r.write(f"{method}\t/{name}/{i}{query}{tail}\n")
         scenarios.append(
             {
                 "name": name,
