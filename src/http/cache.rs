@@ -288,11 +288,14 @@ impl KeyBuilder {
     }
 }
 
-/// A cached answer: its body, and its operation's name for the metrics and the access log.
+/// A cached answer: its body, its operation's name for the metrics and the access log, and,
+/// under a GET's URL, that URL's ETag (so that a repeated GET is answered without hashing
+/// its URL again).
 #[derive(Clone)]
 pub struct Answer {
     pub body: Bytes,
     pub operation: Arc<str>,
+    pub etag: Option<axum::http::HeaderValue>,
 }
 
 /// Response bodies of GET queries and persisted queries.
@@ -443,6 +446,7 @@ mod tests {
     #[test]
     fn retiring_keeps_only_the_current_data() {
         let answer = |b: &'static [u8]| Answer {
+            etag: None,
             body: Bytes::from_static(b),
             operation: "op".into(),
         };
@@ -476,6 +480,7 @@ mod tests {
         cache.put(
             b"k",
             Answer {
+                etag: None,
                 body: Bytes::from_static(b"x"),
                 operation: "op".into(),
             },

@@ -499,10 +499,16 @@ fn ok_response(media: Media, body: Bytes, etag: Option<&str>) -> Response {
     res
 }
 
-/// An answer from the response cache.
+/// An answer from the response cache, with the cache headers of `etag` (or, without it, of
+/// the ETag stored with the answer, if any).
 fn cached(app: &App, media: Media, hit: Answer, etag: Option<&str>, started: Instant) -> Response {
     app.metrics.graphql(&hit.operation, started.elapsed(), &[]);
     let mut res = ok_response(media, hit.body, etag);
+    if etag.is_none()
+        && let Some(stored) = hit.etag
+    {
+        set_cache_headers_value(&mut res, stored);
+    }
     res.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("accept"));
     res.extensions_mut().insert(Operation(hit.operation));
@@ -529,22 +535,34 @@ async fn answer(
     let mut url_key = None;
     let (batch, etag) = match *method {
         Method::GET | Method::HEAD => {
-            let etag = etag(&served.status.version, uri, media);
-            if headers
+            let if_none_match = headers
                 .get(header::IF_NONE_MATCH)
-                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.to_str().ok());
+            let key = app.responses.enabled().then(|| {
+                let query = uri.query().unwrap_or("").as_bytes();
+                KeyBuilder::new(&data_key, query.len() + 2)
+                    .part(&[media as u8, 2])
+                    .part(query)
+                    .finish()
+            });
+            // A repeated GET that does not ask whether the answer changed gets the answer
+            // and the ETag stored under its URL.
+            if if_none_match.is_none()
+                && let Some(key) = &key
+                && let Some(hit) = app.responses.probe(key)
+                && hit.etag.is_some()
+            {
+                return Ok(cached(app, media, hit, None, started));
+            }
+            let etag = etag(&served.status.version, uri, media);
+            if if_none_match
                 .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
             {
                 let mut res = StatusCode::NOT_MODIFIED.into_response();
                 set_cache_headers(&mut res, &etag);
                 return Ok(res);
             }
-            if app.responses.enabled() {
-                let query = uri.query().unwrap_or("").as_bytes();
-                let key = KeyBuilder::new(&data_key, query.len() + 2)
-                    .part(&[media as u8, 2])
-                    .part(query)
-                    .finish();
+            if let Some(key) = key {
                 if let Some(hit) = app.responses.probe(&key) {
                     return Ok(cached(app, media, hit, Some(&etag), started));
                 }
@@ -571,7 +589,14 @@ async fn answer(
             let key = cache_key(app, &data_key, &params, media, get)?;
             if let Some(hit) = key.as_deref().and_then(|k| app.responses.get(k)) {
                 if let Some(url_key) = &url_key {
-                    app.responses.put(url_key, hit.clone());
+                    let etag = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok());
+                    app.responses.put(
+                        url_key,
+                        Answer {
+                            etag,
+                            ..hit.clone()
+                        },
+                    );
                 }
                 return Ok(cached(app, media, hit, etag.as_deref(), started));
             }
@@ -600,9 +625,17 @@ async fn answer(
                         let answer = Answer {
                             body: body.clone(),
                             operation: operation.clone(),
+                            etag: None,
                         };
                         if let Some(url_key) = &url_key {
-                            app.responses.put(url_key, answer.clone());
+                            let etag = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok());
+                            app.responses.put(
+                                url_key,
+                                Answer {
+                                    etag,
+                                    ..answer.clone()
+                                },
+                            );
                         }
                         app.responses.put(key, answer);
                     }
@@ -1023,10 +1056,14 @@ fn etag(version: &str, uri: &Uri, media: Media) -> String {
     format!("\"{version}-{:016x}\"", h.finish())
 }
 
+/// `ETag` (an ETag is ASCII, so it always makes a header value), `Cache-Control`, `Vary`.
 fn set_cache_headers(res: &mut Response, etag: &str) {
-    if let Ok(v) = HeaderValue::from_str(etag) {
-        res.headers_mut().insert(header::ETAG, v);
-    }
+    let value = HeaderValue::from_str(etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    set_cache_headers_value(res, value);
+}
+
+fn set_cache_headers_value(res: &mut Response, etag: HeaderValue) {
+    res.headers_mut().insert(header::ETAG, etag);
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=60"),
