@@ -23,9 +23,11 @@
 #   (d) a page of 1,000 projects, POST, distinct cursors (needs >= 1,000 projects);
 #   (e) that page over GET, repeated: response-cache hits.
 # Then examples/breakdown.rs times each step of (a) and (d) in-process (read, parse, analyze,
-# validate, execute, serialise); the server's CPU time per request gives the rest (HTTP).
+# validate, execute, serialise; and the planned executor's run); the server's CPU time per
+# request gives the rest (HTTP).
 #
-# The raw baseline (examples/raw_baseline.rs) is sent the same request bodies and answers the
+# The raw baseline (examples/raw_baseline.rs) is sent the same request bodies (and for GETs
+# the same query strings, on the path of the stored answer) and answers the
 # bytes aidgraph gave for each request, captured just before; prepare.py --verify checks one
 # request per scenario on both servers before wrk starts.
 set -euo pipefail
