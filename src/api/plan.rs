@@ -430,10 +430,12 @@ impl Plan {
         })
     }
 
-    /// An upper bound of its size in memory, in bytes, beside the document's: each field's
-    /// selection and op, its key, and the arguments it copies (about 200 bytes a field).
+    /// An estimate of its size in memory, in bytes, beside the document's: each field's
+    /// selection with its op inline, plus 128 bytes for what it holds on the heap (its key,
+    /// a set's list, the arguments it copies; the arguments' text is in the document's
+    /// weight).
     pub fn weight(&self) -> usize {
-        self.fields * 256
+        self.fields * (std::mem::size_of::<Sel>() + 128)
     }
 
     /// The response body (`{"data":...}`) for `variables` over `g`, or `None` when the
@@ -1279,6 +1281,19 @@ mod tests {
             write_str(&mut ours, s);
             assert_eq!(ours, serde_json::to_vec(s).unwrap(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn a_plan_of_the_load_benchmark_weighs_what_the_document_cache_counts() {
+        let doc =
+            async_graphql::parser::parse_query(include_str!("../../benches/load/nested.graphql"))
+                .unwrap();
+        let plan = Plan::compile(&doc, None).unwrap();
+        // The nested query: 37 fields (its `... on Organization` is empty for other kinds).
+        assert_eq!(plan.fields, 37);
+        let inline = std::mem::size_of::<Sel>();
+        assert!(inline <= 512, "a selection is {inline} bytes");
+        assert_eq!(plan.weight(), 37 * (inline + 128));
     }
 
     #[test]
