@@ -180,7 +180,7 @@ enum Op {
     Typename(Box<[u8]>),
     // Query.
     Node(Value, Target),
-    Nodes(Value, Target),
+    NodesById(Value, Target),
     Country(Value, Box<Set>),
     List {
         kind: EK,
@@ -202,7 +202,7 @@ enum Op {
     TotalCount,
     PageInfo(Box<Set>),
     Edges(Box<Set>),
-    Nodes_(Target),
+    Nodes(Target),
     // Edges.
     Cursor,
     EdgeNode(Target),
@@ -506,6 +506,7 @@ impl Compiler<'_> {
         out: &mut Vec<Flat<'d>>,
     ) -> Option<()>
     where
+        // Fragments spread in `set` are the document's: they live as long as it.
         Self: 'd,
     {
         self.visits += set.items.len();
@@ -579,17 +580,17 @@ impl Compiler<'_> {
             Ty::Entity(kind) => self.entity_field(kind, f, depth),
             Ty::NodeConn(k) => match name {
                 "edges" => no_args(f, Op::Edges(self.sub(Ty::NodeEdge(k), f, depth)?)),
-                "nodes" => no_args(f, Op::Nodes_(self.target(Some(k), f, depth)?)),
+                "nodes" => no_args(f, Op::Nodes(self.target(Some(k), f, depth)?)),
                 _ => self.connection_field(f, depth),
             },
             Ty::RelConn(k) => match name {
                 "edges" => no_args(f, Op::Edges(self.sub(Ty::RelEdge(k), f, depth)?)),
-                "nodes" => no_args(f, Op::Nodes_(self.target(k, f, depth)?)),
+                "nodes" => no_args(f, Op::Nodes(self.target(k, f, depth)?)),
                 _ => self.connection_field(f, depth),
             },
             Ty::FundedConn => match name {
                 "edges" => no_args(f, Op::Edges(self.sub(Ty::FundedEdge, f, depth)?)),
-                "nodes" => no_args(f, Op::Nodes_(self.target(Some(EK::Project), f, depth)?)),
+                "nodes" => no_args(f, Op::Nodes(self.target(Some(EK::Project), f, depth)?)),
                 _ => self.connection_field(f, depth),
             },
             Ty::NodeEdge(k) => match name {
@@ -665,7 +666,7 @@ impl Compiler<'_> {
                 let v = v.node.clone();
                 return Some(match name {
                     "node" => Op::Node(v, self.target(None, f, depth)?),
-                    "nodes" => Op::Nodes(v, self.target(None, f, depth)?),
+                    "nodes" => Op::NodesById(v, self.target(None, f, depth)?),
                     _ => Op::Country(v, self.sub(Ty::Entity(EK::Country), f, depth)?),
                 });
             }
@@ -830,8 +831,9 @@ impl Run<'_> {
         }
     }
 
-    /// An argument, coerced as async-graphql coerces it (`None`: absent).
-    fn arg<T: InputType>(&self, v: &Option<Value>) -> Option<T> {
+    /// An argument (`v` is `None` when absent), coerced as async-graphql coerces it; `None`
+    /// when it does not coerce, which async-graphql must answer.
+    fn arg<T: InputType>(&self, v: Option<&Value>) -> Option<T> {
         let v = match v {
             Some(v) => Some(self.value(v)?),
             None => None,
@@ -843,10 +845,10 @@ impl Run<'_> {
         Some(PageArgs {
             cursors: p.cursors,
             ..PageArgs::new(
-                self.arg(&p.first)?,
-                self.arg(&p.after)?,
-                self.arg(&p.last)?,
-                self.arg(&p.before)?,
+                self.arg(p.first.as_ref())?,
+                self.arg(p.after.as_ref())?,
+                self.arg(p.last.as_ref())?,
+                self.arg(p.before.as_ref())?,
             )
         })
     }
@@ -911,12 +913,12 @@ impl Run<'_> {
         match (op, at) {
             (Op::Typename(name), _) => out.extend_from_slice(name),
             (Op::Node(id, t), At::Query) => {
-                let id: ID = self.arg(&Some(id.clone()))?;
+                let id: ID = self.arg(Some(id))?;
                 let ix = parse_global_id(g, &id).ok()?;
                 self.maybe_target(t, ix, out)?;
             }
-            (Op::Nodes(ids, t), At::Query) => {
-                let ids: Vec<ID> = self.arg(&Some(ids.clone()))?;
+            (Op::NodesById(ids, t), At::Query) => {
+                let ids: Vec<ID> = self.arg(Some(ids))?;
                 if ids.len() > MAX_IDS {
                     return None;
                 }
@@ -927,7 +929,7 @@ impl Run<'_> {
                 write_list(found, out, |ix, out| self.maybe_target(t, ix, out))?;
             }
             (Op::Country(code, set), At::Query) => {
-                let code: String = self.arg(&Some(code.clone()))?;
+                let code: String = self.arg(Some(code))?;
                 match g.by_global_id(&format!("country:{code}")) {
                     Some(ix) => self.object(set, At::Entity(ix), out)?,
                     None => out.extend_from_slice(b"null"),
@@ -1009,7 +1011,7 @@ impl Run<'_> {
             (Op::Funded(indirect, page, set), At::Entity(ix)) => {
                 let indirect = match indirect {
                     None => true,
-                    Some(v) => self.arg::<bool>(&Some(v.clone()))?,
+                    Some(v) => self.arg::<bool>(Some(v))?,
                 };
                 let args = self.page_args(page)?;
                 let page = funded_page(g, ix, indirect, &args).ok()?;
@@ -1044,13 +1046,13 @@ impl Run<'_> {
                     self.object(set, At::FundedEdge(c, *ix, via), out)
                 })?
             }
-            (Op::Nodes_(t), At::NodeConn(p)) => {
+            (Op::Nodes(t), At::NodeConn(p)) => {
                 write_list(&p.items, out, |(_, ix), out| self.target(t, *ix, out))?
             }
-            (Op::Nodes_(t), At::RelConn(p)) => {
+            (Op::Nodes(t), At::RelConn(p)) => {
                 write_list(&p.items, out, |(_, (_, ix)), out| self.target(t, *ix, out))?
             }
-            (Op::Nodes_(t), At::FundedConn(p)) => {
+            (Op::Nodes(t), At::FundedConn(p)) => {
                 write_list(&p.items, out, |(_, (ix, _)), out| self.target(t, *ix, out))?
             }
             (Op::Cursor, At::NodeEdge(c, _) | At::RelEdge(c, _, _) | At::FundedEdge(c, _, _)) => {
@@ -1114,8 +1116,8 @@ impl Run<'_> {
         let g = self.g;
         macro_rules! filtered {
             ($f:ident, $where:ty, $order:ty) => {{
-                let w: Option<$where> = self.arg(filter)?;
-                let o: Option<$order> = self.arg(order)?;
+                let w: Option<$where> = self.arg(filter.as_ref())?;
+                let o: Option<$order> = self.arg(order.as_ref())?;
                 filters::$f(g, &w.unwrap_or_default(), &o.unwrap_or_default()).ok()
             }};
         }
@@ -1284,7 +1286,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plan_of_the_load_benchmark_weighs_what_the_document_cache_counts() {
+    fn a_plan_of_the_load_benchmark_holds_compact_selections() {
         let doc =
             async_graphql::parser::parse_query(include_str!("../../benches/load/nested.graphql"))
                 .unwrap();
@@ -1293,7 +1295,6 @@ mod tests {
         assert_eq!(plan.fields, 37);
         let inline = std::mem::size_of::<Sel>();
         assert!(inline <= 512, "a selection is {inline} bytes");
-        assert_eq!(plan.weight(), 37 * (inline + 128));
     }
 
     #[test]

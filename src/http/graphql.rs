@@ -538,36 +538,33 @@ async fn answer(
             let if_none_match = headers
                 .get(header::IF_NONE_MATCH)
                 .and_then(|v| v.to_str().ok());
-            let key = app.responses.enabled().then(|| {
+            // A conditional GET needs its ETag first; any other is looked up by its URL at
+            // once, and a hit answers with the ETag stored with it.
+            let mut etag_now = None;
+            if let Some(tags) = if_none_match {
+                let etag = etag(&served.status.version, uri, media);
+                if tags.split(',').any(|t| t.trim() == etag || t.trim() == "*") {
+                    let mut res = StatusCode::NOT_MODIFIED.into_response();
+                    set_cache_headers(&mut res, &etag);
+                    return Ok(res);
+                }
+                etag_now = Some(etag);
+            }
+            if app.responses.enabled() {
                 let query = uri.query().unwrap_or("").as_bytes();
-                KeyBuilder::new(&data_key, query.len() + 2)
+                let key = KeyBuilder::new(&data_key, query.len() + 2)
                     .part(&[media as u8, 2])
                     .part(query)
-                    .finish()
-            });
-            // A repeated GET that does not ask whether the answer changed gets the answer
-            // and the ETag stored under its URL.
-            if if_none_match.is_none()
-                && let Some(key) = &key
-                && let Some(hit) = app.responses.probe(key)
-                && hit.etag.is_some()
-            {
-                return Ok(cached(app, media, hit, None, started));
-            }
-            let etag = etag(&served.status.version, uri, media);
-            if if_none_match
-                .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-            {
-                let mut res = StatusCode::NOT_MODIFIED.into_response();
-                set_cache_headers(&mut res, &etag);
-                return Ok(res);
-            }
-            if let Some(key) = key {
+                    .finish();
                 if let Some(hit) = app.responses.probe(&key) {
-                    return Ok(cached(app, media, hit, Some(&etag), started));
+                    if etag_now.is_none() && hit.etag.is_none() {
+                        etag_now = Some(etag(&served.status.version, uri, media));
+                    }
+                    return Ok(cached(app, media, hit, etag_now.as_deref(), started));
                 }
                 url_key = Some(key);
             }
+            let etag = etag_now.unwrap_or_else(|| etag(&served.status.version, uri, media));
             let params = params_from_query_string(uri)?;
             (Batch::One(params), Some(etag))
         }
@@ -586,17 +583,15 @@ async fn answer(
     match batch {
         Batch::One(params) => {
             let operation: Arc<str> = operation_label(params.operation_name.as_deref()).into();
+            // An answer stored under a GET's URL keeps that URL's ETag.
+            let under_url = |a: &Answer| Answer {
+                etag: etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok()),
+                ..a.clone()
+            };
             let key = cache_key(app, &data_key, &params, media, get)?;
             if let Some(hit) = key.as_deref().and_then(|k| app.responses.get(k)) {
                 if let Some(url_key) = &url_key {
-                    let etag = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok());
-                    app.responses.put(
-                        url_key,
-                        Answer {
-                            etag,
-                            ..hit.clone()
-                        },
-                    );
+                    app.responses.put(url_key, under_url(&hit));
                 }
                 return Ok(cached(app, media, hit, etag.as_deref(), started));
             }
@@ -628,14 +623,7 @@ async fn answer(
                             etag: None,
                         };
                         if let Some(url_key) = &url_key {
-                            let etag = etag.as_deref().and_then(|e| HeaderValue::from_str(e).ok());
-                            app.responses.put(
-                                url_key,
-                                Answer {
-                                    etag,
-                                    ..answer.clone()
-                                },
-                            );
+                            app.responses.put(url_key, under_url(&answer));
                         }
                         app.responses.put(key, answer);
                     }
